@@ -1,0 +1,103 @@
+import { RequestValidator, createServices, type Config, type Database } from '@switchyard/domain';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { syncPasswordHasher } from './auth/sync-password-hasher.js';
+import type { AppContext, RouteContext } from './context.js';
+import { createLogger } from './logger.js';
+import { authenticate } from './middleware/authenticate.js';
+import { errorHandler } from './middleware/error-handler.js';
+import { jsonBody } from './middleware/json-body.js';
+import { notFound } from './middleware/not-found.js';
+import { requestId } from './middleware/request-id.js';
+import { validation } from './middleware/validate.js';
+import { accountsRoutes } from './routes/accounts.routes.js';
+import { botsRoutes } from './routes/bots.routes.js';
+import { conversationsRoutes } from './routes/conversations.routes.js';
+import { docsRoutes } from './routes/docs.routes.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { proxyRoutes } from './routes/proxy.routes.js';
+import { FetchUpstreamClient } from './upstream/fetch-upstream-client.js';
+
+export interface CreateAppOptions {
+  readonly config: Config;
+  /** Opened and closed by the caller (main.ts or a test); the app only uses it. */
+  readonly db: Database;
+  /** Defaults to createLogger(config): pino at LOG_LEVEL with the secrets redacted. */
+  readonly logger?: Logger;
+}
+
+/** The Express app, with the context the WebSocket server needs in `app.locals.context`. */
+export type SwitchyardApp = Express & { locals: { context: AppContext } };
+
+/** Builds the app and its services; it never listens (server.ts does). */
+export function createApp({
+  config,
+  db,
+  logger = createLogger(config),
+}: CreateAppOptions): SwitchyardApp {
+  const services = createServices({
+    db,
+    passwords: syncPasswordHasher,
+    upstream: new FetchUpstreamClient({
+      baseUrls: { model: config.MODEL_URL, knowledge: config.KNOWLEDGE_URL },
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    }),
+    ensembleSources: config.ENSEMBLE_SOURCES,
+    sessionTtlSeconds: config.SESSION_TTL_SECONDS,
+  });
+  const context: AppContext = { config, services, validator: new RequestValidator(), logger };
+  const routes: RouteContext = {
+    ...context,
+    authenticate: authenticate(services.accounts),
+    json: jsonBody(config.BODY_LIMIT_BYTES),
+    validate: validation(context.validator),
+  };
+
+  const app = express() as SwitchyardApp;
+  app.locals.context = context;
+  app.disable('x-powered-by');
+  // Fastify sends no ETag on JSON, and the two apps answer byte for byte alike.
+  app.set('etag', false);
+
+  app.use(requestId);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => req.id,
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        // Helmet's defaults already let Swagger UI run at /docs (its scripts are files under
+        // 'self', its inline styles are allowed). Upgrading to https would break it over the
+        // plain HTTP this gateway serves; TLS ends in front of it.
+        directives: { upgradeInsecureRequests: null },
+      },
+    }),
+  );
+
+  // Express's router answers OPTIONS on a known path by itself (200 and the methods). This API
+  // serves no OPTIONS route, so OPTIONS is a 405 with Allow like any other method.
+  app.options('/{*path}', notFound);
+
+  app.use(
+    healthRoutes(routes),
+    accountsRoutes(routes),
+    botsRoutes(routes),
+    conversationsRoutes(routes),
+    proxyRoutes(routes),
+    docsRoutes(),
+  );
+
+  // Order matters from here. Express calls the 4-argument handler only for a request that failed
+  // above, and the 404/405 handler only when nothing above answered and nothing failed: it must
+  // be last, or it would answer for routes registered after it.
+  app.use(errorHandler);
+  app.use(notFound);
+
+  return app;
+}

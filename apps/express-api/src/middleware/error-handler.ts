@@ -1,0 +1,48 @@
+import { AppError, toAppError, type ErrorCodeValue } from '@switchyard/domain';
+import type { ErrorRequestHandler } from 'express';
+
+/** body-parser's error `type`s, in the API's terms. */
+const BODY_ERRORS: Readonly<Record<string, ErrorCodeValue>> = {
+  'entity.parse.failed': 'SWY_ERR_MALFORMED_JSON',
+  'entity.too.large': 'SWY_ERR_BODY_TOO_LARGE',
+  'charset.unsupported': 'SWY_ERR_UNSUPPORTED_MEDIA_TYPE',
+  'encoding.unsupported': 'SWY_ERR_UNSUPPORTED_MEDIA_TYPE',
+  // The body ended early or did not match its Content-Length: there is no JSON to read.
+  'request.aborted': 'SWY_ERR_MALFORMED_JSON',
+  'request.size.invalid': 'SWY_ERR_MALFORMED_JSON',
+};
+
+/** Errors Express and its middleware raise, which the domain's toAppError does not know. */
+function fromExpress(error: unknown): AppError | undefined {
+  const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
+  if (typeof type === 'string' && Object.hasOwn(BODY_ERRORS, type)) {
+    return new AppError(BODY_ERRORS[type]!, { cause: error });
+  }
+  // The router could not percent-decode a path parameter (`/v1/bots/%E0/messages`).
+  if (error instanceof URIError && status === 400) {
+    return new AppError('SWY_ERR_VALIDATION', {
+      details: [{ path: '/params', message: 'is not valid percent-encoded UTF-8' }],
+      cause: error,
+    });
+  }
+  return undefined;
+}
+
+/**
+ * The one place errors become responses: the envelope, its status and headers. Unknown errors
+ * are logged with their stack and answered with the generic SWY_ERR_INTERNAL.
+ */
+export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
+  const error = fromExpress(err) ?? toAppError(err);
+  if (error.code === 'SWY_ERR_INTERNAL') req.log.error({ err }, 'Unhandled error');
+  else if (error.status >= 500) req.log.warn({ err: error }, error.message);
+  // Too late for an envelope: Express's own handler ends the connection.
+  if (res.headersSent) {
+    next(err);
+    return;
+  }
+  res
+    .status(error.status)
+    .set(error.headers ?? {})
+    .json(error.toEnvelope());
+};

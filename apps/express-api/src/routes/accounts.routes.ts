@@ -1,0 +1,37 @@
+import { apiRoutes } from '@switchyard/domain';
+import { Router } from 'express';
+import type { RouteContext } from '../context.js';
+import { principalOf } from '../middleware/authenticate.js';
+import { validated } from '../middleware/validate.js';
+
+/** Accounts and the sessions that log them in. */
+export function accountsRoutes({ services, authenticate, json, validate }: RouteContext): Router {
+  const router = Router({ caseSensitive: true });
+
+  router.post(
+    apiRoutes.createAccount.path,
+    ...json,
+    validate(apiRoutes.createAccount),
+    async (_req, res) => {
+      const { body } = validated(res, apiRoutes.createAccount);
+      res.status(201).json(await services.accounts.signUp(body));
+    },
+  );
+
+  router.post(
+    apiRoutes.createSession.path,
+    ...json,
+    validate(apiRoutes.createSession),
+    async (_req, res) => {
+      const { body } = validated(res, apiRoutes.createSession);
+      res.status(201).json(await services.accounts.logIn(body));
+    },
+  );
+
+  router.delete(apiRoutes.deleteSession.path, authenticate, async (_req, res) => {
+    await services.accounts.logOut(principalOf(res));
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,43 @@
+import { AppError, apiRoutes } from '@switchyard/domain';
+import { Router } from 'express';
+import type { RouteContext } from '../context.js';
+import { clientSignal } from '../lib/client-signal.js';
+import { principalOf } from '../middleware/authenticate.js';
+import { validated } from '../middleware/validate.js';
+
+export function botsRoutes({ services, authenticate, json, validate }: RouteContext): Router {
+  const router = Router({ caseSensitive: true });
+
+  router.get(apiRoutes.listBots.path, authenticate, (_req, res) => {
+    res.json({ bots: services.chat.listBots() });
+  });
+
+  router.post(
+    apiRoutes.postMessage.path,
+    authenticate,
+    ...json,
+    validate(apiRoutes.postMessage),
+    async (_req, res) => {
+      const { params, body } = validated(res, apiRoutes.postMessage);
+      // A client that hangs up stops the bot's upstream calls too.
+      const result = await services.chat.send(
+        principalOf(res),
+        params.botId,
+        body,
+        clientSignal(res),
+      );
+      res.status(201).json(result);
+    },
+  );
+
+  // The stream speaks WebSocket only (src/ws/): an upgrade never reaches Express, so a request
+  // that gets here came without one.
+  router.get(apiRoutes.stream.path, authenticate, () => {
+    throw new AppError('SWY_ERR_VALIDATION', {
+      message: 'This route expects a WebSocket upgrade',
+      details: [{ path: '/headers/upgrade', message: 'must be websocket' }],
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,32 @@
+import { apiRoutes } from '@switchyard/domain';
+import { Router } from 'express';
+import type { RouteContext } from '../context.js';
+import { principalOf } from '../middleware/authenticate.js';
+import { validated } from '../middleware/validate.js';
+
+/** The caller's stored conversations and their messages, paged by cursor. */
+export function conversationsRoutes({ services, authenticate, validate }: RouteContext): Router {
+  const router = Router({ caseSensitive: true });
+
+  router.get(
+    apiRoutes.listConversations.path,
+    authenticate,
+    validate(apiRoutes.listConversations),
+    async (_req, res) => {
+      const { query } = validated(res, apiRoutes.listConversations);
+      res.json(await services.conversations.list(principalOf(res), query));
+    },
+  );
+
+  router.get(
+    apiRoutes.listMessages.path,
+    authenticate,
+    validate(apiRoutes.listMessages),
+    async (_req, res) => {
+      const { params, query } = validated(res, apiRoutes.listMessages);
+      res.json(await services.conversations.messages(principalOf(res), params.id, query));
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,22 @@
+import { AppError, apiRoutes } from '@switchyard/domain';
+import { Router } from 'express';
+import type { RouteContext } from '../context.js';
+
+export function healthRoutes({ services }: RouteContext): Router {
+  const router = Router({ caseSensitive: true });
+
+  router.get(apiRoutes.health.path, (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get(apiRoutes.ready.path, async (_req, res) => {
+    try {
+      await services.db.ping();
+    } catch (error) {
+      throw new AppError('SWY_ERR_NOT_READY', { cause: error });
+    }
+    res.json({ status: 'ready', database: services.db.kind });
+  });
+
+  return router;
+}

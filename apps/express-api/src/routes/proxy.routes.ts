@@ -1,0 +1,92 @@
+import {
+  AppError,
+  FORWARDED_RESPONSE_HEADERS,
+  apiRoutes,
+  proxyTarget,
+  upstreamFailure,
+} from '@switchyard/domain';
+import { Router, type Request } from 'express';
+import type { RouteContext } from '../context.js';
+import { clientSignal } from '../lib/client-signal.js';
+import { validated } from '../middleware/validate.js';
+
+// Express 5 (path-to-regexp 8) names its wildcards. `*rest` needs at least one character, so
+// `/v1/proxy/httpbin/` is a 404 in both apps: the path below the service is required.
+const PROXY_PATH = apiRoutes.proxy.path.replace(/\*$/, '*rest');
+/** Where the rest of the path starts: `['', 'v1', 'proxy', ':service', '*']` → 4. */
+const REST_SEGMENT = apiRoutes.proxy.path.split('/').indexOf('*');
+
+/**
+ * The params as the route table names them. The rest is taken from the raw path, still
+ * percent-encoded: Express hands out decoded segments, and proxyTarget must see `%2e%2e` to
+ * refuse it and must forward `%2F` as it came.
+ */
+function proxyParams(req: Request): Record<string, unknown> {
+  return {
+    service: req.params['service'],
+    '*': req.path.split('/').slice(REST_SEGMENT).join('/'),
+  };
+}
+
+/** The codings fetch undoes by itself: after it, the header no longer describes the bytes. */
+const DECODED_BY_FETCH = new Set(['gzip', 'x-gzip', 'deflate', 'br']);
+
+function decodedByFetch(contentEncoding: string): boolean {
+  return contentEncoding
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .every((coding) => DECODED_BY_FETCH.has(coding));
+}
+
+export function proxyRoutes({ config, authenticate, validate }: RouteContext): Router {
+  const router = Router({ caseSensitive: true });
+
+  router.get(
+    PROXY_PATH,
+    authenticate,
+    validate(apiRoutes.proxy, { params: proxyParams }),
+    async (req, res) => {
+      const { params } = validated(res, apiRoutes.proxy);
+      // Own properties only: `__proto__` or `constructor` is not a service.
+      const service = Object.hasOwn(config.PROXY_SERVICES, params.service)
+        ? config.PROXY_SERVICES[params.service]
+        : undefined;
+      if (!service) throw new AppError('SWY_ERR_PROXY_SERVICE_NOT_FOUND');
+      const queryStart = req.url.indexOf('?');
+      const search = queryStart === -1 ? '' : req.url.slice(queryStart);
+      const target = proxyTarget(service, params['*'], search, req.headers);
+      if (!target) {
+        throw new AppError('SWY_ERR_VALIDATION', {
+          details: [{ path: '/params/*', message: 'is not a valid path below the service' }],
+        });
+      }
+
+      const timeout = AbortSignal.timeout(service.timeoutMs ?? config.PROXY_TIMEOUT_MS);
+      // MIGRATION(buffered-proxy) before: reads the whole upstream body, then replies; see docs/migration-guide.md#buffered-proxy
+      let upstream: globalThis.Response;
+      let body: Buffer;
+      try {
+        upstream = await fetch(target.url, {
+          headers: target.headers,
+          redirect: 'manual',
+          signal: AbortSignal.any([timeout, clientSignal(res)]),
+        });
+        body = Buffer.from(await upstream.arrayBuffer());
+      } catch (error) {
+        throw upstreamFailure(error);
+      }
+
+      res.status(upstream.status);
+      for (const name of FORWARDED_RESPONSE_HEADERS) {
+        const value = upstream.headers.get(name);
+        if (value === null) continue;
+        if (name === 'content-encoding' && decodedByFetch(value)) continue;
+        res.setHeader(name, value);
+      }
+      // end(), not send(): no Content-Type or ETag of Express's own on a proxied body.
+      res.end(body);
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,63 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type CreateAppOptions } from './app.js';
+import { attachStreamServer } from './ws/stream-server.js';
+
+export type StartServerOptions = CreateAppOptions;
+
+export interface RunningServer {
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string;
+  readonly server: Server;
+  /**
+   * Stops accepting connections, lets in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS),
+   * closes WebSockets with 1001. Leaves the database open: its opener closes it. Safe to call twice.
+   */
+  close(): Promise<void>;
+}
+
+/** A host a client can dial: wildcard addresses become loopback, IPv6 gets brackets. */
+function dialable(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Builds the app, attaches the WebSocket server and listens on HOST:PORT (0: any free port). */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { config } = options;
+  const app = createApp(options);
+  const server = createServer(app);
+  const streams = attachStreamServer(server, app.locals.context);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  let closed: Promise<void> | undefined;
+  function close(): Promise<void> {
+    closed ??= new Promise<void>((resolve) => {
+      // In-flight requests still end, idle keep-alive sockets go now, busy ones after their
+      // response (Node's server.close); WebSockets are not HTTP requests and are closed here.
+      // Past SHUTDOWN_TIMEOUT_MS whatever is left is dropped.
+      const force = setTimeout(() => {
+        server.closeAllConnections();
+        streams.terminateAll();
+      }, config.SHUTDOWN_TIMEOUT_MS);
+      server.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
+      server.closeIdleConnections();
+      streams.closeAll(1001, 'Server shutting down');
+    });
+    return closed;
+  }
+
+  return { url: `http://${dialable(config.HOST)}:${port}`, server, close };
+}

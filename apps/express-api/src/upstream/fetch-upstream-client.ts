@@ -1,0 +1,96 @@
+import {
+  badUpstreamResponse,
+  upstreamFailure,
+  type BotService,
+  type FanOutTask,
+  type UpstreamClient,
+  type UpstreamRequest,
+} from '@switchyard/domain';
+import { ndjsonLines } from './ndjson.js';
+
+export interface FetchUpstreamOptions {
+  /** Base URL per service: MODEL_URL and KNOWLEDGE_URL. */
+  readonly baseUrls: Readonly<Record<BotService, string>>;
+  /** UPSTREAM_TIMEOUT_MS: the budget of one call, from the request to the last byte. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * The bots' way out, on Node's global fetch: a new timeout signal per call, joined with the
+ * caller's signal (the client left), non-2xx → SWY_ERR_UPSTREAM_BAD_RESPONSE, transport failures
+ * → SWY_ERR_UPSTREAM_UNAVAILABLE or _TIMEOUT through the domain's upstreamFailure.
+ */
+export class FetchUpstreamClient implements UpstreamClient {
+  readonly #baseUrls: Readonly<Record<BotService, string>>;
+  readonly #timeoutMs: number;
+
+  constructor(options: FetchUpstreamOptions) {
+    // Base URLs may carry a path (`http://host/api`); `new URL(path, base)` would drop it.
+    this.#baseUrls = {
+      model: options.baseUrls.model.replace(/\/+$/, ''),
+      knowledge: options.baseUrls.knowledge.replace(/\/+$/, ''),
+    };
+    this.#timeoutMs = options.timeoutMs;
+  }
+
+  async json<T>(request: UpstreamRequest): Promise<T> {
+    const response = await this.#send(request);
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw upstreamFailure(error);
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw badUpstreamResponse(request.service, response.status);
+    }
+  }
+
+  async *lines(request: UpstreamRequest): AsyncIterable<string> {
+    const response = await this.#send(request);
+    if (!response.body) return;
+    try {
+      yield* ndjsonLines(response.body);
+    } catch (error) {
+      throw upstreamFailure(error);
+    }
+  }
+
+  // MIGRATION(fan-out) before: awaits each source in turn; see docs/migration-guide.md#fan-out
+  async fanOut<T>(tasks: ReadonlyArray<FanOutTask<T>>): Promise<Array<PromiseSettledResult<T>>> {
+    const outcomes: Array<PromiseSettledResult<T>> = [];
+    for (const task of tasks) {
+      try {
+        outcomes.push({ status: 'fulfilled', value: await task(undefined) });
+      } catch (reason) {
+        outcomes.push({ status: 'rejected', reason });
+      }
+    }
+    return outcomes;
+  }
+
+  async #send(request: UpstreamRequest): Promise<Response> {
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
+    const hasBody = request.body !== undefined;
+    let response: Response;
+    try {
+      response = await fetch(this.#baseUrls[request.service] + request.path, {
+        method: request.method,
+        headers: hasBody ? { 'content-type': 'application/json' } : {},
+        body: hasBody ? JSON.stringify(request.body) : undefined,
+        signal,
+      });
+    } catch (error) {
+      throw upstreamFailure(error);
+    }
+    if (!response.ok) {
+      // Release the connection; the body of a failed call is not used.
+      await response.body?.cancel().catch(() => undefined);
+      throw badUpstreamResponse(request.service, response.status);
+    }
+    return response;
+  }
+}

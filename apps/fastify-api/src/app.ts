@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
+import { LOG_REDACT_PATHS, type Config, type Database } from '@switchyard/domain';
+import { badUrl, sendError, toHttpError } from './lib/http-errors.js';
+import authPlugin from './plugins/auth.js';
+import configPlugin from './plugins/config.js';
+import errorsPlugin from './plugins/errors.js';
+import helmetPlugin from './plugins/helmet.js';
+import servicesPlugin from './plugins/services.js';
+import swaggerPlugin from './plugins/swagger.js';
+import upstreamPlugin from './plugins/upstream.js';
+import validationPlugin from './plugins/validation.js';
+import websocketPlugin from './plugins/websocket.js';
+import healthRoutes from './routes/health/index.js';
+import accountsRoutes from './routes/v1/accounts/index.js';
+import botsRoutes from './routes/v1/bots/index.js';
+import conversationsRoutes from './routes/v1/conversations/index.js';
+import proxyRoutes from './routes/v1/proxy/index.js';
+import sessionsRoutes from './routes/v1/sessions/index.js';
+
+export interface BuildAppOptions {
+  readonly config: Config;
+  /** Opened by the caller, who also closes it; the app never does. */
+  readonly db: Database;
+  /**
+   * Omitted or true: pino at `LOG_LEVEL` with secrets redacted. false: no logs. A logger
+   * instance (pino or compatible): used as it is.
+   */
+  readonly logger?: boolean | FastifyBaseLogger;
+}
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+function loggerOptions(
+  config: Config,
+  logger: BuildAppOptions['logger'],
+): Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> {
+  if (logger === false) return { logger: false };
+  if (logger === undefined || logger === true) {
+    return {
+      logger: {
+        level: config.LOG_LEVEL,
+        redact: { paths: [...LOG_REDACT_PATHS], censor: '[redacted]' },
+      },
+    };
+  }
+  return { loggerInstance: logger };
+}
+
+/** The caller's id when it is a sane token (it is logged and echoed), else a new UUID. */
+function requestId(req: IncomingMessage): string {
+  const incoming = req.headers[REQUEST_ID_HEADER];
+  return typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming)
+    ? incoming
+    : randomUUID();
+}
+
+/**
+ * Builds the Fastify app: plugins, then routes. It never listens (server.ts does), so tests can
+ * run it in-process; call `ready()` before using it.
+ */
+export function buildApp({ config, db, logger }: BuildAppOptions): FastifyInstance {
+  const app = Fastify({
+    ...loggerOptions(config, logger),
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // Read by genReqId, which checks it before trusting it.
+    requestIdHeader: false,
+    genReqId: requestId,
+    routerOptions: {
+      // Like Express: /v1/bots/ is /v1/bots (allowedMethods() agrees).
+      ignoreTrailingSlash: true,
+      // Long parameters reach validation (a 400 with details) instead of a bare 414.
+      maxParamLength: 16_384,
+    },
+    // During shutdown, requests already on an open connection are served, not refused with
+    // Fastify's own 503 body (which is not our envelope).
+    return503OnClosing: false,
+    // Errors the router raises before any hook runs (a path that is not valid percent-encoding).
+    frameworkErrors: (error, request, reply) => {
+      reply.header(REQUEST_ID_HEADER, request.id);
+      return sendError(
+        reply,
+        error.code === 'FST_ERR_BAD_URL' ? badUrl(request) : toHttpError(error),
+      );
+    },
+  });
+
+  // Echo the request id on every response, errors and 404s included.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+
+  void app.register(configPlugin, { config });
+  void app.register(validationPlugin);
+  void app.register(swaggerPlugin);
+  void app.register(helmetPlugin);
+  void app.register(errorsPlugin);
+  void app.register(upstreamPlugin);
+  void app.register(servicesPlugin, { db });
+  void app.register(authPlugin);
+  void app.register(websocketPlugin);
+
+  // Each route file takes its paths from the domain's route table, so none needs a prefix.
+  void app.register(healthRoutes);
+  void app.register(accountsRoutes);
+  void app.register(sessionsRoutes);
+  void app.register(botsRoutes);
+  void app.register(conversationsRoutes);
+  void app.register(proxyRoutes);
+
+  return app;
+}

@@ -1,0 +1,21 @@
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { ApiRoute } from '@switchyard/domain';
+
+/**
+ * The part of a Fastify route that the domain's route table fixes: method, path, the schemas
+ * (every response status included) and, for `auth: true`, the authenticate hook. Routes spread
+ * it and add a handler, so an app cannot drift from the table or the OpenAPI document.
+ */
+export function fromTable(
+  app: FastifyInstance,
+  route: ApiRoute,
+): Pick<RouteOptions, 'method' | 'url' | 'schema' | 'onRequest'> {
+  return {
+    method: route.method,
+    url: route.path,
+    // A copy: plugins may annotate a route's schema (@fastify/websocket sets `hide`), and the
+    // table is shared with the other app and the OpenAPI document.
+    schema: { ...route.schema },
+    ...(route.auth ? { onRequest: app.authenticate } : {}),
+  };
+}

@@ -1,0 +1,140 @@
+import pLimit from 'p-limit';
+import { Agent, request, type Dispatcher } from 'undici';
+import {
+  badUpstreamResponse,
+  upstreamFailure,
+  type BotService,
+  type FanOutTask,
+  type UpstreamClient,
+  type UpstreamRequest,
+} from '@switchyard/domain';
+
+export interface UndiciUpstreamOptions {
+  /** Base URL of each service; a path on it is kept (`http://host/api` + `/model/complete`). */
+  readonly baseUrls: Readonly<Record<BotService, string>>;
+  /** UPSTREAM_TIMEOUT_MS: connect, headers, each body gap, and the whole of a `json` call. */
+  readonly timeoutMs: number;
+  /** FANOUT_CONCURRENCY: how many tasks of one `fanOut` run at once. */
+  readonly concurrency: number;
+}
+
+/** An UpstreamClient that owns sockets, so it has to be closed. */
+export interface ClosableUpstreamClient extends UpstreamClient {
+  close(): Promise<void>;
+}
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+/**
+ * The bots' outbound HTTP over undici: one keep-alive Agent (a connection pool per origin), with
+ * undici's own header and body timers, and failures mapped to the API's upstream errors.
+ */
+export class UndiciUpstreamClient implements ClosableUpstreamClient {
+  readonly #agent: Agent;
+  readonly #baseUrls: Readonly<Record<BotService, string>>;
+  readonly #timeoutMs: number;
+  readonly #concurrency: number;
+
+  constructor(options: UndiciUpstreamOptions) {
+    this.#baseUrls = {
+      model: options.baseUrls.model.replace(/\/+$/, ''),
+      knowledge: options.baseUrls.knowledge.replace(/\/+$/, ''),
+    };
+    this.#timeoutMs = options.timeoutMs;
+    this.#concurrency = options.concurrency;
+    this.#agent = new Agent({
+      keepAliveTimeout: 10_000,
+      connect: { timeout: options.timeoutMs },
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+  }
+
+  async json<T>(upstream: UpstreamRequest): Promise<T> {
+    // A whole call gets UPSTREAM_TIMEOUT_MS, not only each phase of it; the caller's signal
+    // (the client went away) still cancels it.
+    const deadline = AbortSignal.timeout(this.#timeoutMs);
+    const signal = upstream.signal ? AbortSignal.any([upstream.signal, deadline]) : deadline;
+    const response = await this.#send(upstream, signal, 'application/json');
+    let text: string;
+    try {
+      text = await response.body.text();
+    } catch (error) {
+      throw upstreamFailure(error);
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw badUpstreamResponse(upstream.service, response.statusCode);
+    }
+  }
+
+  async *lines(upstream: UpstreamRequest): AsyncIterable<string> {
+    // No overall deadline: a stream may last; the Agent's bodyTimeout bounds each gap instead.
+    const response = await this.#send(upstream, upstream.signal, 'application/x-ndjson');
+    const body = response.body;
+    const decoder = new TextDecoder();
+    let pending = '';
+    try {
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        pending += decoder.decode(chunk, { stream: true });
+        let newline = pending.indexOf('\n');
+        while (newline !== -1) {
+          const line = pending.slice(0, newline).replace(/\r$/, '');
+          pending = pending.slice(newline + 1);
+          if (line.trim() !== '') yield line;
+          newline = pending.indexOf('\n');
+        }
+      }
+      pending += decoder.decode();
+    } catch (error) {
+      throw upstreamFailure(error);
+    } finally {
+      // The consumer may stop early (a `done` line, an error): give the socket back at once.
+      if (!body.destroyed) body.destroy();
+    }
+    if (pending.trim() !== '') yield pending.replace(/\r$/, '');
+  }
+
+  // MIGRATION(fan-out) after: bounded concurrency with per-call timeouts; see docs/migration-guide.md#fan-out
+  async fanOut<T>(tasks: ReadonlyArray<FanOutTask<T>>): Promise<Array<PromiseSettledResult<T>>> {
+    // At most FANOUT_CONCURRENCY calls in flight; allSettled keeps the input order. Each task
+    // gets no signal of its own so that it keeps the caller's (client disconnect); its deadline
+    // is the one `json` sets per call, which starts when the task starts, not when it queues.
+    const limit = pLimit(this.#concurrency);
+    return Promise.allSettled(tasks.map((task) => limit(() => task(undefined))));
+  }
+
+  async close(): Promise<void> {
+    // Runs after the HTTP server has closed, so no request is waiting on these sockets.
+    await this.#agent.destroy();
+  }
+
+  async #send(
+    upstream: UpstreamRequest,
+    signal: AbortSignal | undefined,
+    accept: string,
+  ): Promise<Dispatcher.ResponseData> {
+    const body = upstream.body === undefined ? undefined : JSON.stringify(upstream.body);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(`${this.#baseUrls[upstream.service]}${upstream.path}`, {
+        dispatcher: this.#agent,
+        method: upstream.method,
+        headers: body === undefined ? { accept } : { accept, 'content-type': 'application/json' },
+        body,
+        signal,
+      });
+    } catch (error) {
+      throw upstreamFailure(error);
+    }
+    if (!isSuccess(response.statusCode)) {
+      // Read and drop the error body so the connection goes back to the pool.
+      await response.body.dump().catch(() => undefined);
+      throw badUpstreamResponse(upstream.service, response.statusCode);
+    }
+    return response;
+  }
+}

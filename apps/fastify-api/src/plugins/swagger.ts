@@ -1,0 +1,23 @@
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import swagger, { type StaticDocumentSpec } from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { buildOpenApiDocument } from '@switchyard/domain';
+
+/**
+ * The OpenAPI document is the domain's, served as it is (static mode): /docs/json is
+ * buildOpenApiDocument(), byte for byte the same JSON as the Express app's, and /docs is
+ * Swagger UI for it.
+ */
+const swaggerPlugin: FastifyPluginAsync = async (app) => {
+  await app.register(swagger, {
+    mode: 'static',
+    specification: {
+      // The domain's type is narrower than the plugin's OpenAPI typings; the shape is OpenAPI 3.1.
+      document: buildOpenApiDocument() as unknown as StaticDocumentSpec['document'],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+};
+
+export default fp(swaggerPlugin, { name: 'swagger', fastify: '5.x' });

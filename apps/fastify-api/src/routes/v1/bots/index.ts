@@ -1,0 +1,30 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { apiRoutes, type BotIdParams, type PostMessageBody } from '@switchyard/domain';
+import { clientGone } from '../../../lib/client-gone.js';
+import { fromTable } from '../../../lib/api-route.js';
+import streamRoute from './stream.js';
+
+const botsRoutes: FastifyPluginAsync = async (app) => {
+  app.route({
+    ...fromTable(app, apiRoutes.listBots),
+    handler: async () => ({ bots: app.services.chat.listBots() }),
+  });
+
+  app.route<{ Params: BotIdParams; Body: PostMessageBody }>({
+    ...fromTable(app, apiRoutes.postMessage),
+    handler: async (request, reply) => {
+      // A client that hangs up cancels the bot's upstream calls instead of leaving them to run.
+      const result = await app.services.chat.send(
+        request.principal,
+        request.params.botId,
+        request.body,
+        clientGone(reply),
+      );
+      return reply.code(201).send(result);
+    },
+  });
+
+  await app.register(streamRoute);
+};
+
+export default botsRoutes;

@@ -1,0 +1,72 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
+import {
+  AppError,
+  apiRoutes,
+  bots,
+  streamConversation,
+  type BotIdParams,
+  type OutgoingFrame,
+} from '@switchyard/domain';
+import { fromTable } from '../../../lib/api-route.js';
+
+function text(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+/** Sends one frame and resolves once ws has written it, so a slow reader slows the bot down. */
+function sendFrame(socket: WebSocket, frame: OutgoingFrame): Promise<void> {
+  return new Promise((resolve, reject) => {
+    socket.send(JSON.stringify(frame), (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+// MIGRATION(websocket) after: @fastify/websocket route behind the same auth hook, frames handled in order; see docs/migration-guide.md#websocket
+const streamRoute: FastifyPluginAsync = async (app) => {
+  app.route<{ Params: BotIdParams }>({
+    // onRequest: the same authenticate hook as the HTTP routes, so no token → 401 before upgrade.
+    ...fromTable(app, apiRoutes.stream),
+    websocket: true,
+    // After params validation, still before the upgrade: an unknown bot is a plain HTTP 404.
+    preHandler: async (request: FastifyRequest<{ Params: BotIdParams }>) => {
+      const { botId } = request.params;
+      if (!bots.has(botId)) {
+        throw new AppError('SWY_ERR_BOT_NOT_FOUND', {
+          message: `No bot with id ${JSON.stringify(botId)}`,
+        });
+      }
+      if (!request.ws) {
+        throw new AppError('SWY_ERR_VALIDATION', {
+          details: [{ path: '/headers/upgrade', message: 'must be websocket' }],
+        });
+      }
+    },
+    handler: (socket, request) => {
+      const log = request.log;
+      const closed = new AbortController();
+      socket.once('close', () => closed.abort());
+      const conversation = streamConversation({
+        chat: app.services.chat,
+        validator: app.validator,
+        principal: request.principal,
+        botId: request.params.botId,
+        send: (frame) => sendFrame(socket, frame),
+        signal: closed.signal,
+        onError: (error, reported) => {
+          if (reported.code === 'SWY_ERR_INTERNAL')
+            log.error({ err: error }, 'stream message failed');
+          else if (reported.status >= 500)
+            log.warn({ err: reported.cause ?? reported }, reported.message);
+        },
+      });
+      socket.on(
+        'message',
+        (data, isBinary) => void conversation.receive(isBinary ? null : text(data)),
+      );
+    },
+  });
+};
+
+export default streamRoute;

@@ -1,0 +1,97 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import {
+  AppError,
+  FORWARDED_RESPONSE_HEADERS,
+  apiRoutes,
+  proxyTarget,
+  upstreamFailure,
+  type ProxyService,
+} from '@switchyard/domain';
+import { fromTable } from '../../../lib/api-route.js';
+
+interface ProxyParams {
+  readonly service: string;
+  readonly '*': string;
+}
+
+/**
+ * The rest of the path as the client sent it, still percent-encoded, and the query string:
+ * proxyTarget decodes `rest` itself to refuse `..` in any spelling, then uses it as it is.
+ */
+function restAndSearch(url: string): { rest: string; search: string } {
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  const rest = /^\/v1\/proxy\/[^/]+\/(.*)$/.exec(path)?.[1] ?? '';
+  return { rest, search: query === -1 ? '' : url.slice(query) };
+}
+
+function timedOut(ms: number): DOMException {
+  return new DOMException(`No response headers within ${ms} ms`, 'TimeoutError');
+}
+
+// MIGRATION(buffered-proxy) after: the upstream body is streamed to the client as it arrives; see docs/migration-guide.md#buffered-proxy
+const proxyRoutes: FastifyPluginAsync = async (app) => {
+  const { PROXY_SERVICES, PROXY_TIMEOUT_MS } = app.config;
+  // One keep-alive pool per upstream origin. undici's request() never follows redirects (that
+  // takes its redirect interceptor), so a 3xx is passed back as it is.
+  const agent = new Agent({ keepAliveTimeout: 10_000, connect: { timeout: PROXY_TIMEOUT_MS } });
+  app.addHook('onClose', () => agent.destroy());
+
+  app.route<{ Params: ProxyParams }>({
+    ...fromTable(app, apiRoutes.proxy),
+    handler: async (request, reply) => {
+      const name = request.params.service;
+      // Own keys only: `constructor` or `__proto__` must not find something on the prototype.
+      const service: ProxyService | undefined = Object.hasOwn(PROXY_SERVICES, name)
+        ? PROXY_SERVICES[name]
+        : undefined;
+      if (!service) throw new AppError('SWY_ERR_PROXY_SERVICE_NOT_FOUND');
+
+      const { rest, search } = restAndSearch(request.url);
+      const target = proxyTarget(service, rest, search, request.headers);
+      if (!target) {
+        throw new AppError('SWY_ERR_VALIDATION', {
+          details: [{ path: '/params/*', message: 'is not a valid path below the service' }],
+        });
+      }
+
+      const timeoutMs = service.timeoutMs ?? PROXY_TIMEOUT_MS;
+      const abort = new AbortController();
+      // The client went away: drop the upstream request and its socket, whatever phase it is in.
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) abort.abort();
+      });
+      // headersTimeout starts once the request is written; this also bounds the connect.
+      const beforeHeaders = setTimeout(() => abort.abort(timedOut(timeoutMs)), timeoutMs);
+
+      let upstream: Dispatcher.ResponseData;
+      try {
+        upstream = await undiciRequest(target.url, {
+          dispatcher: agent,
+          method: 'GET',
+          headers: target.headers,
+          // Before the headers: a 504. After them: the longest gap between two body chunks,
+          // after which the response is cut off (its status is already on the wire).
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+          signal: abort.signal,
+        });
+      } catch (error) {
+        throw upstreamFailure(error);
+      } finally {
+        clearTimeout(beforeHeaders);
+      }
+
+      reply.code(upstream.statusCode);
+      for (const header of FORWARDED_RESPONSE_HEADERS) {
+        const value = upstream.headers[header];
+        if (value !== undefined) reply.header(header, value);
+      }
+      // Fastify pipes the body and destroys it if the client leaves, which frees the socket.
+      return reply.send(upstream.body);
+    },
+  });
+};
+
+export default proxyRoutes;

@@ -1,0 +1,33 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { apiRoutes, type CreateSessionBody } from '@switchyard/domain';
+import { fromTable } from '../../../lib/api-route.js';
+
+const sessionsRoutes: FastifyPluginAsync = async (app) => {
+  app.route<{ Body: CreateSessionBody }>({
+    ...fromTable(app, apiRoutes.createSession),
+    handler: async (request, reply) => {
+      const session = await app.services.accounts.logIn(request.body);
+      return reply.code(201).send(session);
+    },
+  });
+
+  // DELETE has no body schema, so its body is never read: no 413, 415 or 400 for whatever a
+  // client sends with it (Fastify would otherwise parse DELETE bodies like POST ones).
+  await app.register(async (bodyless) => {
+    bodyless.removeAllContentTypeParsers();
+    bodyless.addContentTypeParser('*', (_request, payload, done) => {
+      payload.resume();
+      done(null, undefined);
+    });
+
+    bodyless.route({
+      ...fromTable(bodyless, apiRoutes.deleteSession),
+      handler: async (request, reply) => {
+        await app.services.accounts.logOut(request.principal);
+        return reply.code(204).send();
+      },
+    });
+  });
+};
+
+export default sessionsRoutes;

@@ -1,0 +1,59 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type BuildAppOptions } from './app.js';
+
+export type StartServerOptions = BuildAppOptions;
+
+export interface RunningServer {
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string;
+  readonly server: Server;
+  readonly app: FastifyInstance;
+  /**
+   * Stops accepting connections, lets in-flight requests finish for up to SHUTDOWN_TIMEOUT_MS,
+   * closes WebSockets with 1001, then resolves. The database stays open. Safe to call twice.
+   */
+  close(): Promise<void>;
+}
+
+/** A host a client can dial: wildcard addresses become loopback, IPv6 gets brackets. */
+function dialable(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+async function shutdown(app: FastifyInstance, graceMs: number): Promise<void> {
+  // Past the grace period, cut whatever is still open so close() resolves.
+  const cutOff = setTimeout(() => {
+    for (const client of app.websocketServer.clients) client.terminate();
+    app.server.closeAllConnections();
+  }, graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(cutOff);
+  }
+}
+
+/** Builds the app, waits for every plugin, and listens on HOST:PORT (PORT 0: any free port). */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { config } = options;
+  const app = buildApp(options);
+  try {
+    await app.ready();
+    await app.listen({ host: config.HOST, port: config.PORT });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const { port } = app.server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${dialable(config.HOST)}:${port}`,
+    server: app.server,
+    app,
+    close: () => (closing ??= shutdown(app, config.SHUTDOWN_TIMEOUT_MS)),
+  };
+}

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '@switchyard/domain';
+import { completionFor, startUpstream, type RunningUpstream } from '@switchyard/upstream';
+import { UndiciUpstreamClient } from '../src/index.js';
+
+let upstream: RunningUpstream;
+let client: UndiciUpstreamClient;
+
+beforeAll(async () => {
+  upstream = await startUpstream();
+  client = new UndiciUpstreamClient({
+    baseUrls: { model: upstream.url, knowledge: upstream.url },
+    timeoutMs: 300,
+    concurrency: 3,
+  });
+});
+
+afterAll(async () => {
+  await client?.close();
+  await upstream?.close();
+});
+
+async function failure(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+describe('UndiciUpstreamClient.fanOut', () => {
+  it('runs at most `concurrency` tasks at once and reports them in input order', async () => {
+    let running = 0;
+    let most = 0;
+    // Later tasks finish first, so input order and completion order differ.
+    const tasks = Array.from({ length: 9 }, (_, i) => async () => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, (9 - i) * 5));
+      running -= 1;
+      return i;
+    });
+
+    const outcomes = await client.fanOut(tasks);
+
+    expect(outcomes).toEqual(tasks.map((_, i) => ({ status: 'fulfilled', value: i })));
+    expect(most).toBe(3);
+  });
+
+  it('never rejects: a failed task is reported where it stood', async () => {
+    const boom = new AppError('SWY_ERR_UPSTREAM_UNAVAILABLE');
+    const outcomes = await client.fanOut([
+      async () => 'a',
+      async () => {
+        throw boom;
+      },
+      async () => 'c',
+    ]);
+    expect(outcomes).toEqual([
+      { status: 'fulfilled', value: 'a' },
+      { status: 'rejected', reason: boom },
+      { status: 'fulfilled', value: 'c' },
+    ]);
+  });
+});
+
+describe('UndiciUpstreamClient.json', () => {
+  it('returns the parsed JSON body', async () => {
+    const body = await client.json<{ completion: string }>({
+      service: 'model',
+      method: 'POST',
+      path: '/model/complete',
+      body: { prompt: 'hello' },
+    });
+    expect(body.completion).toBe(completionFor('hello').completion);
+  });
+
+  it('keeps a path on the base URL', async () => {
+    const below = new UndiciUpstreamClient({
+      baseUrls: { model: `${upstream.url}/anything/`, knowledge: `${upstream.url}/anything` },
+      timeoutMs: 1_000,
+      concurrency: 1,
+    });
+    try {
+      const echo = await below.json<{ path: string; args: unknown }>({
+        service: 'knowledge',
+        method: 'GET',
+        path: '/sources/7/answer?q=x',
+      });
+      expect(echo).toMatchObject({ path: '/anything/sources/7/answer', args: { q: 'x' } });
+    } finally {
+      await below.close();
+    }
+  });
+
+  it('maps a non-2xx answer to SWY_ERR_UPSTREAM_BAD_RESPONSE', async () => {
+    const error = await failure(
+      client.json({ service: 'model', method: 'GET', path: '/status/503' }),
+    );
+    expect(error.code).toBe('SWY_ERR_UPSTREAM_BAD_RESPONSE');
+    expect(error.message).toBe('The model service answered 503');
+  });
+
+  it('maps no answer within UPSTREAM_TIMEOUT_MS to SWY_ERR_UPSTREAM_TIMEOUT', async () => {
+    const error = await failure(
+      client.json({ service: 'model', method: 'GET', path: '/get?fault=hang' }),
+    );
+    expect(error.code).toBe('SWY_ERR_UPSTREAM_TIMEOUT');
+  });
+
+  it('maps a body that stalls past the deadline to SWY_ERR_UPSTREAM_TIMEOUT', async () => {
+    const error = await failure(
+      client.json({ service: 'model', method: 'GET', path: '/get?fault=slow&slowMs=3000' }),
+    );
+    expect(error.code).toBe('SWY_ERR_UPSTREAM_TIMEOUT');
+  });
+
+  it('maps a reset or a refused connection to SWY_ERR_UPSTREAM_UNAVAILABLE', async () => {
+    const reset = await failure(
+      client.json({ service: 'model', method: 'GET', path: '/get?fault=reset' }),
+    );
+    expect(reset.code).toBe('SWY_ERR_UPSTREAM_UNAVAILABLE');
+
+    const nowhere = new UndiciUpstreamClient({
+      baseUrls: { model: 'http://127.0.0.1:1', knowledge: 'http://127.0.0.1:1' },
+      timeoutMs: 1_000,
+      concurrency: 1,
+    });
+    try {
+      const refused = await failure(nowhere.json({ service: 'model', method: 'GET', path: '/' }));
+      expect(refused.code).toBe('SWY_ERR_UPSTREAM_UNAVAILABLE');
+    } finally {
+      await nowhere.close();
+    }
+  });
+
+  it("stops when the caller's signal aborts", async () => {
+    const controller = new AbortController();
+    const pending = client.json({
+      service: 'model',
+      method: 'GET',
+      path: '/get?fault=hang',
+      signal: controller.signal,
+    });
+    controller.abort();
+    const error = await failure(pending);
+    expect(error.code).toBe('SWY_ERR_UPSTREAM_UNAVAILABLE');
+  });
+});
+
+describe('UndiciUpstreamClient.lines', () => {
+  it('yields each NDJSON line of a streamed response, whatever the chunk boundaries', async () => {
+    const lines: string[] = [];
+    for await (const line of client.lines({
+      service: 'model',
+      method: 'POST',
+      path: '/model/stream',
+      body: { prompt: 'one two' },
+    })) {
+      lines.push(line);
+    }
+    const { words, tokens } = completionFor('one two');
+    expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual([
+      ...words.map((word, i) => ({ delta: i < words.length - 1 ? `${word} ` : word })),
+      { done: true, tokens },
+    ]);
+  });
+
+  it('maps a non-2xx stream to SWY_ERR_UPSTREAM_BAD_RESPONSE', async () => {
+    const read = async () => {
+      for await (const _line of client.lines({
+        service: 'model',
+        method: 'POST',
+        path: '/model/stream?fault=5xx',
+        body: { prompt: 'x' },
+      })) {
+        // nothing arrives
+      }
+    };
+    const error = await failure(read());
+    expect(error.code).toBe('SWY_ERR_UPSTREAM_BAD_RESPONSE');
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+import { UpstreamErrorCode } from './lib/errors.js';
+
+describe('loadConfig', () => {
+  it('uses the defaults when nothing is set', () => {
+    expect(loadConfig({})).toEqual({ PORT: 4010, HOST: '127.0.0.1', UPSTREAM_LATENCY_MS: 0 });
+  });
+
+  it('reads PORT, HOST and UPSTREAM_LATENCY_MS', () => {
+    expect(loadConfig({ PORT: '0', HOST: '0.0.0.0', UPSTREAM_LATENCY_MS: '250' })).toEqual({
+      PORT: 0,
+      HOST: '0.0.0.0',
+      UPSTREAM_LATENCY_MS: 250,
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '' }).PORT).toBe(4010);
+  });
+
+  it.each([
+    ['PORT', '65536'],
+    ['PORT', 'http'],
+    ['PORT', '0x10'],
+    ['UPSTREAM_LATENCY_MS', '-5'],
+    ['UPSTREAM_LATENCY_MS', '60001'],
+  ])('rejects %s=%s with a message naming it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(
+      expect.objectContaining({
+        code: UpstreamErrorCode.INVALID_OPTION,
+        message: expect.stringContaining(name),
+      }),
+    );
+  });
+});

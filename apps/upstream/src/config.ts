@@ -1,0 +1,36 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { UpstreamError, UpstreamErrorCode } from './lib/errors.js';
+import { MAX_WAIT_MS } from './lib/overrides.js';
+
+/** What `main.ts` reads from the environment; documented in `.env.example`. */
+export const EnvSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65_535, default: 4010 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  UPSTREAM_LATENCY_MS: Type.Integer({ minimum: 0, maximum: MAX_WAIT_MS, default: 0 }),
+});
+export type Env = Static<typeof EnvSchema>;
+
+/**
+ * Validates the variables `main.ts` uses; unset or empty ones take their default. Throws
+ * SWY_ERR_STANDIN_INVALID_OPTION naming every bad variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): Env {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = env[key]?.trim();
+    // Only plain decimal digits become numbers: Convert would also take "0x10" or "1e3".
+    if (value !== undefined && value !== '') raw[key] = /^\d+$/.test(value) ? Number(value) : value;
+  }
+  const config = Value.Default(EnvSchema, raw);
+  const problems = [...Value.Errors(EnvSchema, config)].map(
+    (error) => `${error.path.slice(1)}=${JSON.stringify(error.value)}: ${error.message}`,
+  );
+  if (problems.length > 0) {
+    throw new UpstreamError(
+      UpstreamErrorCode.INVALID_OPTION,
+      `invalid environment: ${problems.join('; ')}`,
+    );
+  }
+  return config as Env;
+}

@@ -1,0 +1,36 @@
+// Runs the stand-in upstream on its own: `npx tsx apps/upstream/src/main.ts` or `nx serve`.
+import { loadConfig, type Env } from './config.js';
+import { startUpstream } from './server.js';
+
+let config: Env;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  const { code, message } = error as { code?: string; message: string };
+  console.error(`@switchyard/upstream: ${code ?? 'error'}: ${message}`);
+  process.exit(1);
+}
+
+const upstream = await startUpstream({
+  port: config.PORT,
+  host: config.HOST,
+  latencyMs: config.UPSTREAM_LATENCY_MS,
+});
+console.log(`@switchyard/upstream listening on ${upstream.url}`);
+
+function shutdown(signal: NodeJS.Signals): void {
+  // A second signal means "now": close() has not finished, so leave without waiting for it.
+  process.once(signal, () => process.exit(1));
+  upstream.close().then(
+    () => {
+      process.exitCode = 0;
+    },
+    (error: unknown) => {
+      console.error('@switchyard/upstream: close failed', error);
+      process.exitCode = 1;
+    },
+  );
+}
+
+process.once('SIGINT', shutdown);
+process.once('SIGTERM', shutdown);

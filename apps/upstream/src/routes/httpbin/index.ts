@@ -1,0 +1,95 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { MAX_WAIT_MS } from '../../lib/overrides.js';
+import { pause } from '../../lib/pause.js';
+import {
+  AnythingEchoSchema,
+  commonErrorResponses,
+  DelayParamsSchema,
+  DelaySchema,
+  GetEchoSchema,
+  PostEchoSchema,
+  StatusParamsSchema,
+} from '../../schemas.js';
+
+/** Statuses whose responses never carry a body (RFC 9110 §6.4.1). */
+const BODILESS = new Set([204, 304]);
+
+function args(request: FastifyRequest): Record<string, unknown> {
+  return request.query as Record<string, unknown>;
+}
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/** httpbin-style echo and control routes: what the proxy forwards, exactly as it arrived. */
+const httpbinRoutes: FastifyPluginAsync = async (app) => {
+  app.get(
+    '/get',
+    { schema: { response: { 200: GetEchoSchema, ...commonErrorResponses } } },
+    (request) => ({
+      args: args(request),
+      headers: request.headers,
+      url: request.url,
+      method: request.method,
+    }),
+  );
+
+  app.post(
+    '/post',
+    { schema: { response: { 200: PostEchoSchema, ...commonErrorResponses } } },
+    (request) => ({
+      json: request.body ?? null,
+      args: args(request),
+      headers: request.headers,
+      url: request.url,
+    }),
+  );
+
+  // /anything accepts any method and any content type, so a proxy test can send what it likes.
+  await app.register(async (anything) => {
+    anything.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+      done(null, body);
+    });
+    const options = { schema: { response: { 200: AnythingEchoSchema, ...commonErrorResponses } } };
+    const echo = (request: FastifyRequest) => ({
+      method: request.method,
+      path: pathOf(request.url),
+      url: request.url,
+      args: args(request),
+      headers: request.headers,
+      body: request.body ?? null,
+    });
+    anything.all('/anything', options, echo);
+    anything.all('/anything/*', options, echo);
+  });
+
+  app.get<{ Params: { ms: string } }>(
+    '/delay/:ms',
+    {
+      schema: {
+        params: DelayParamsSchema,
+        response: { 200: DelaySchema, ...commonErrorResponses },
+      },
+    },
+    async (request, reply) => {
+      const delayedMs = Math.min(Number(request.params.ms), MAX_WAIT_MS);
+      if (!(await pause(reply.raw, delayedMs))) return reply.hijack();
+      return { delayedMs };
+    },
+  );
+
+  // No response schema: the caller picks the status, so no single status can pick the shape.
+  app.get<{ Params: { code: string } }>(
+    '/status/:code',
+    { schema: { params: StatusParamsSchema } },
+    async (request, reply) => {
+      const status = Number(request.params.code);
+      reply.code(status);
+      return BODILESS.has(status) ? reply.send() : { status };
+    },
+  );
+};
+
+export default httpbinRoutes;

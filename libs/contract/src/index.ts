@@ -1,0 +1,7 @@
+export { runApiContract, buildCredentials } from './lib/contract.js';
+export type { AppUnderTest, StartedApp } from './lib/contract.js';
+export { closedPort, contractConfig, startEnvironment } from './lib/harness.js';
+export type { Environment } from './lib/harness.js';
+export { expectDocumented } from './lib/openapi-check.js';
+export { openSocket } from './lib/ws-client.js';
+export type { Frame, OpenSocket, RefusedUpgrade } from './lib/ws-client.js';

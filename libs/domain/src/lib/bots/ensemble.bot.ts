@@ -1,0 +1,68 @@
+import { AppError } from '../errors/index.js';
+import { bots, streamReply, type Bot, type BotContext, type BotInput } from './bot.js';
+
+interface SourceAnswer {
+  source: string;
+  answer: string;
+  confidence: number;
+}
+
+function isSourceAnswer(value: unknown): value is SourceAnswer {
+  const v = value as SourceAnswer | null;
+  return (
+    typeof v?.source === 'string' &&
+    typeof v.answer === 'string' &&
+    typeof v.confidence === 'number'
+  );
+}
+
+/**
+ * Asks K knowledge sources the same question and answers with the most confident reply: the
+ * fan-out. How the K calls run (one after another or concurrently) is the app's choice,
+ * through `upstream.fanOut`.
+ */
+@bots.add('ensemble')
+export class EnsembleBot implements Bot {
+  static readonly info = {
+    name: 'Ensemble',
+    description: 'Asks several knowledge sources and answers with the most confident reply.',
+  };
+
+  constructor(private readonly context: BotContext) {}
+
+  async reply({ text, signal }: BotInput): Promise<string> {
+    const k = this.context.ensembleSources;
+    const q = encodeURIComponent(text);
+    const tasks = Array.from(
+      { length: k },
+      (_, i) => (taskSignal: AbortSignal | undefined) =>
+        this.context.upstream.json<unknown>({
+          service: 'knowledge',
+          method: 'GET',
+          path: `/sources/${i}/answer?q=${q}`,
+          // The task's own signal (if the app gives one) and the caller's both cancel the call.
+          signal:
+            taskSignal && signal ? AbortSignal.any([taskSignal, signal]) : (taskSignal ?? signal),
+        }),
+    );
+    const outcomes = await this.context.upstream.fanOut(tasks);
+    const answers = outcomes.flatMap((o) =>
+      o.status === 'fulfilled' && isSourceAnswer(o.value) ? [o.value] : [],
+    );
+    if (answers.length === 0) {
+      const failure = outcomes.find((o) => o.status === 'rejected');
+      throw failure?.reason instanceof AppError
+        ? failure.reason
+        : new AppError('SWY_ERR_UPSTREAM_BAD_RESPONSE', {
+            message: 'No knowledge source answered',
+          });
+    }
+    // Highest confidence wins; ties go to the lower source number, so replies are deterministic.
+    const best = answers.reduce((a, b) => (b.confidence > a.confidence ? b : a));
+    return `${answers.length} of ${k} sources answered. ${best.source} (confidence ${best.confidence.toFixed(2)}): ${best.answer}`;
+  }
+
+  stream(input: BotInput): AsyncIterable<string> {
+    return streamReply(this, input);
+  }
+}

@@ -1,0 +1,92 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+const Url = Type.String({ pattern: '^https?://[^\\s/?#]+(/[^\\s]*)?$' });
+
+export const ProxyServiceSchema = Type.Object(
+  {
+    url: Url,
+    /** Headers the gateway adds on the way out, e.g. the service's API key. */
+    headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 120_000 })),
+  },
+  { additionalProperties: false },
+);
+export type ProxyService = Static<typeof ProxyServiceSchema>;
+
+/** Everything an app reads from its environment, with defaults; documented in .env.example. */
+export const ConfigSchema = Type.Object({
+  HOST: Type.String({ default: '127.0.0.1' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  /** PostgreSQL server; when unset, embedded PGlite is used. */
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  /** PGlite data directory when DATABASE_URL is unset; unset means in memory. */
+  PGLITE_DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 10 * 1024 * 1024, default: 65_536 }),
+  SESSION_TTL_SECONDS: Type.Integer({ minimum: 60, default: 86_400 }),
+  /** Base URL of the model service (POST /model/complete, /model/stream). */
+  MODEL_URL: Url,
+  /** Base URL of the knowledge sources (GET /sources/:id/answer). */
+  KNOWLEDGE_URL: Url,
+  ENSEMBLE_SOURCES: Type.Integer({ minimum: 1, maximum: 1000, default: 5 }),
+  /** Per-call timeout for bot upstream calls. */
+  UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 120_000, default: 5_000 }),
+  /** Fastify only: how many fan-out calls run at once. */
+  FANOUT_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }),
+  /** JSON object: service name → { url, headers?, timeoutMs? }. */
+  PROXY_SERVICES: Type.Record(
+    Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$' }),
+    ProxyServiceSchema,
+    {
+      default: {},
+      // Without this, a name that breaks the pattern would be accepted and never checked.
+      additionalProperties: false,
+    },
+  ),
+  PROXY_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 120_000, default: 10_000 }),
+  /** How long graceful shutdown waits for in-flight requests before it gives up. */
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 10_000 }),
+});
+export type Config = Static<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Reads and checks the configuration once, at start-up. Numbers and the PROXY_SERVICES JSON
+ * are converted from text; anything wrong stops the app with one line per problem.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const input: Record<string, unknown> = {};
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    const raw = env[key];
+    if (raw === undefined || raw === '') continue;
+    if (key === 'PROXY_SERVICES') {
+      try {
+        input[key] = JSON.parse(raw);
+      } catch {
+        throw new ConfigError('Invalid configuration:\n  PROXY_SERVICES: is not valid JSON');
+      }
+    } else {
+      input[key] = raw;
+    }
+  }
+  const value = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, input));
+  const errors = [...Value.Errors(ConfigSchema, value)];
+  if (errors.length > 0) {
+    // One line per variable: TypeBox reports a missing string both as missing and as not a string.
+    const byPath = new Map<string, string>();
+    for (const e of errors) {
+      const key = e.path.slice(1).replace(/\//g, '.') || '(root)';
+      if (!byPath.has(key)) byPath.set(key, e.message);
+    }
+    const lines = [...byPath].map(([key, message]) => `  ${key}: ${message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return value as Config;
+}

@@ -1,0 +1,2 @@
+export { ConfigError, ConfigSchema, ProxyServiceSchema, loadConfig } from './config.js';
+export type { Config, ProxyService } from './config.js';

@@ -1,0 +1,2 @@
+export { FORWARDED_RESPONSE_HEADERS, proxyTarget } from './proxy-target.js';
+export type { ProxyTarget } from './proxy-target.js';

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../errors/index.js';
+import type { Queryable } from '../db/database.js';
+import { isUniqueViolation, iso } from './rows.js';
+
+export interface Account {
+  readonly id: string;
+  readonly username: string;
+  readonly createdAt: string;
+}
+
+export interface AccountWithHash extends Account {
+  readonly passwordHash: string;
+}
+
+interface AccountRow {
+  id: string;
+  username: string;
+  password_hash: string;
+  created_at: Date;
+}
+
+const toAccount = (row: AccountRow): AccountWithHash => ({
+  id: row.id,
+  username: row.username,
+  passwordHash: row.password_hash,
+  createdAt: iso(row.created_at),
+});
+
+export class AccountsRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** Throws SWY_ERR_USERNAME_TAKEN when the username exists in any letter case. */
+  async create(input: { username: string; passwordHash: string }): Promise<Account> {
+    try {
+      const { rows } = await this.db.query<AccountRow>(
+        `INSERT INTO accounts (id, username, password_hash) VALUES ($1, $2, $3)
+         RETURNING id, username, password_hash, created_at`,
+        [randomUUID(), input.username, input.passwordHash],
+      );
+      const { passwordHash: _hash, ...account } = toAccount(rows[0]!);
+      return account;
+    } catch (error) {
+      if (isUniqueViolation(error, 'accounts_username_lower_key')) {
+        throw new AppError('SWY_ERR_USERNAME_TAKEN', { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async findByUsername(username: string): Promise<AccountWithHash | undefined> {
+    const { rows } = await this.db.query<AccountRow>(
+      `SELECT id, username, password_hash, created_at FROM accounts WHERE lower(username) = lower($1)`,
+      [username],
+    );
+    return rows[0] ? toAccount(rows[0]) : undefined;
+  }
+}

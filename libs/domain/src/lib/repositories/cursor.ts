@@ -1,0 +1,26 @@
+import { AppError } from '../errors/index.js';
+
+/**
+ * Cursors are opaque to clients: base64url of a small JSON object. Anything that does not
+ * decode to the expected shape is SWY_ERR_INVALID_CURSOR (400), never a database error.
+ */
+export function encodeCursor(value: Record<string, string | number>): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+}
+
+export function decodePositionCursor(cursor: string, field: 'seq' | 'position'): number {
+  let value: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch (error) {
+    throw new AppError('SWY_ERR_INVALID_CURSOR', { cause: error });
+  }
+  const n = (value as Record<string, unknown> | null)?.[field];
+  // Positions are decimal strings (bigint-safe) or integers.
+  const parsed = typeof n === 'string' && /^[0-9]{1,18}$/.test(n) ? Number(n) : n;
+  if (typeof parsed !== 'number' || !Number.isSafeInteger(parsed) || parsed < 0) {
+    throw new AppError('SWY_ERR_INVALID_CURSOR');
+  }
+  return parsed;
+}

@@ -1,0 +1,44 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { TimestampSchema, UuidSchema } from './common.schema.js';
+
+export const UsernameSchema = Type.String({
+  minLength: 3,
+  maxLength: 32,
+  pattern: '^[A-Za-z0-9_.-]+$',
+  description: 'Letters, digits, _ . and -; unique regardless of case',
+});
+
+export const CreateAccountBodySchema = Type.Object(
+  {
+    username: UsernameSchema,
+    password: Type.String({ minLength: 8, maxLength: 128 }),
+  },
+  { additionalProperties: false },
+);
+export type CreateAccountBody = Static<typeof CreateAccountBodySchema>;
+
+export const AccountSchema = Type.Object(
+  { id: UuidSchema, username: Type.String(), createdAt: TimestampSchema },
+  { additionalProperties: false },
+);
+export type AccountBody = Static<typeof AccountSchema>;
+
+export const CreateSessionBodySchema = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 32 }),
+    password: Type.String({ minLength: 1, maxLength: 128 }),
+  },
+  { additionalProperties: false },
+);
+export type CreateSessionBody = Static<typeof CreateSessionBodySchema>;
+
+export const SessionSchema = Type.Object(
+  {
+    token: Type.String({
+      description: 'Opaque bearer token; send it as Authorization: Bearer <token>',
+    }),
+    expiresAt: TimestampSchema,
+  },
+  { additionalProperties: false },
+);
+export type SessionBody = Static<typeof SessionSchema>;

@@ -1,0 +1,59 @@
+import { AppError } from '../errors/index.js';
+
+/** The upstream services bots call; each app maps a name to a base URL from its config. */
+export type BotService = 'model' | 'knowledge';
+
+export interface UpstreamRequest {
+  readonly service: BotService;
+  readonly method: 'GET' | 'POST';
+  /** Path and query on the service, e.g. `/sources/3/answer?q=hi`. */
+  readonly path: string;
+  readonly body?: unknown;
+  readonly signal?: AbortSignal;
+}
+
+/** A unit of fan-out work; it receives the signal that cancels it. */
+export type FanOutTask<T> = (signal: AbortSignal | undefined) => Promise<T>;
+
+/**
+ * What a bot may do with the outside world. The app builds it, so each app decides the
+ * transport, the timeouts and how `fanOut` runs the tasks (one after another, or concurrently
+ * with a bound). Failures are AppErrors: SWY_ERR_UPSTREAM_TIMEOUT, _UNAVAILABLE or
+ * _BAD_RESPONSE.
+ */
+export interface UpstreamClient {
+  json<T>(request: UpstreamRequest): Promise<T>;
+  /** A streamed response, one NDJSON line at a time. */
+  lines(request: UpstreamRequest): AsyncIterable<string>;
+  /** Runs every task and reports each outcome in input order; it never rejects. */
+  fanOut<T>(tasks: ReadonlyArray<FanOutTask<T>>): Promise<Array<PromiseSettledResult<T>>>;
+}
+
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
+
+/** Maps a transport failure (fetch, undici, node:http) to the API's upstream errors. */
+export function upstreamFailure(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const e = error as { name?: string; code?: string; cause?: { code?: string; name?: string } };
+  const code = e?.code ?? e?.cause?.code;
+  if (
+    e?.name === 'TimeoutError' ||
+    e?.cause?.name === 'TimeoutError' ||
+    (code && TIMEOUT_CODES.has(code))
+  ) {
+    return new AppError('SWY_ERR_UPSTREAM_TIMEOUT', { cause: error });
+  }
+  return new AppError('SWY_ERR_UPSTREAM_UNAVAILABLE', { cause: error });
+}
+
+/** An upstream answer the gateway cannot use: any non-2xx, or a body of the wrong shape. */
+export function badUpstreamResponse(service: string, status: number): AppError {
+  return new AppError('SWY_ERR_UPSTREAM_BAD_RESPONSE', {
+    message: `The ${service} service answered ${status}`,
+  });
+}

@@ -1,0 +1,112 @@
+import type { Router } from '@switchyard/router';
+import { bots as defaultBots, type Bot, type BotClass, type BotContext } from '../bots/index.js';
+import type { Database } from '../db/database.js';
+import { AppError } from '../errors/index.js';
+import { ConversationsRepository, type Conversation, type Message } from '../repositories/index.js';
+import type { BotBody, PostMessageBody } from '../schemas/index.js';
+import type { Principal } from './principal.js';
+
+export interface ChatResult {
+  readonly conversationId: string;
+  readonly botId: string;
+  readonly message: Message;
+  readonly reply: Message;
+}
+
+export interface StreamOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** Called with each chunk of the reply as it arrives. */
+  readonly onChunk: (delta: string) => void | Promise<void>;
+}
+
+export class ChatService {
+  readonly #conversations: ConversationsRepository;
+
+  constructor(
+    private readonly db: Database,
+    private readonly botContext: BotContext,
+    private readonly registry: Router<BotClass> = defaultBots,
+  ) {
+    this.#conversations = new ConversationsRepository(db);
+  }
+
+  /** The bots, read from the registry itself. */
+  listBots(): BotBody[] {
+    return this.registry.entries().map(([id, Bot]) => ({
+      id,
+      name: Bot.info.name,
+      description: Bot.info.description,
+    }));
+  }
+
+  /** Asks the bot, then stores the message and the reply in one transaction. */
+  async send(
+    principal: Principal,
+    botId: string,
+    body: PostMessageBody,
+    signal?: AbortSignal,
+  ): Promise<ChatResult> {
+    const { bot, conversation } = await this.#prepare(principal, botId, body.conversationId);
+    const reply = await bot.reply({ text: body.text, signal });
+    // A client that hung up was never told anything: store nothing rather than a partial reply.
+    signal?.throwIfAborted();
+    return this.#store(principal, botId, conversation, body.text, reply);
+  }
+
+  /** Like send, but hands the reply over in chunks as the bot produces them. */
+  async stream(
+    principal: Principal,
+    botId: string,
+    body: PostMessageBody,
+    options: StreamOptions,
+  ): Promise<ChatResult> {
+    const { bot, conversation } = await this.#prepare(principal, botId, body.conversationId);
+    let reply = '';
+    for await (const delta of bot.stream({ text: body.text, signal: options.signal })) {
+      reply += delta;
+      await options.onChunk(delta);
+    }
+    options.signal?.throwIfAborted();
+    return this.#store(principal, botId, conversation, body.text, reply);
+  }
+
+  /** Checks the bot and the conversation before any upstream call is made. */
+  async #prepare(principal: Principal, botId: string, conversationId: string | undefined) {
+    const Bot = this.registry.resolve(botId);
+    if (!Bot)
+      throw new AppError('SWY_ERR_BOT_NOT_FOUND', {
+        message: `No bot with id ${JSON.stringify(botId)}`,
+      });
+    let conversation: Conversation | undefined;
+    if (conversationId !== undefined) {
+      conversation = await this.#conversations.findOwned(principal.accountId, conversationId);
+      if (!conversation) throw new AppError('SWY_ERR_CONVERSATION_NOT_FOUND');
+      if (conversation.botId !== botId) {
+        throw new AppError('SWY_ERR_CONVERSATION_BOT_MISMATCH', {
+          message: `The conversation belongs to bot ${JSON.stringify(conversation.botId)}`,
+        });
+      }
+    }
+    const bot: Bot = new Bot(this.botContext);
+    return { bot, conversation };
+  }
+
+  async #store(
+    principal: Principal,
+    botId: string,
+    conversation: Conversation | undefined,
+    text: string,
+    replyText: string,
+  ): Promise<ChatResult> {
+    return this.db.transaction(async (tx) => {
+      const repo = new ConversationsRepository(tx);
+      const id =
+        conversation?.id ?? (await repo.create({ accountId: principal.accountId, botId })).id;
+      const [message, reply] = await repo.appendMessages(id, [
+        { role: 'user', text },
+        { role: 'bot', text: replyText },
+      ]);
+      return { conversationId: id, botId, message: message!, reply: reply! };
+    });
+  }
+}

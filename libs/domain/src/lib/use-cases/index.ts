@@ -1,0 +1,13 @@
+export { AccountsService, DEFAULT_SESSION_TTL_SECONDS } from './accounts.service.js';
+export { ChatService } from './chat.service.js';
+export type { ChatResult, StreamOptions } from './chat.service.js';
+export { ConversationsService, DEFAULT_PAGE_SIZE } from './conversations.service.js';
+export { createServices } from './services.js';
+export type { ServiceDependencies, Services } from './services.js';
+export type { Principal } from './principal.js';
+export { streamConversation } from './stream-conversation.js';
+export type {
+  OutgoingFrame,
+  StreamConversation,
+  StreamConversationOptions,
+} from './stream-conversation.js';

@@ -1,0 +1,7 @@
+/** The authenticated caller, as the auth step hands it to the routes. */
+export interface Principal {
+  readonly accountId: string;
+  readonly username: string;
+  /** SHA-256 of the bearer token, so the session can be ended. */
+  readonly tokenHash: string;
+}

@@ -1,0 +1,88 @@
+import { AppError, toAppError, type ErrorEnvelope } from '../errors/index.js';
+import {
+  StreamClientFrameSchema,
+  type StreamClientFrame,
+  type StreamServerFrame,
+} from '../schemas/index.js';
+import type { RequestValidator } from '../validation/index.js';
+import type { ChatService } from './chat.service.js';
+import type { Principal } from './principal.js';
+
+export type OutgoingFrame = StreamServerFrame | ({ type: 'error' } & ErrorEnvelope);
+
+export interface StreamConversationOptions {
+  readonly chat: ChatService;
+  readonly validator: RequestValidator;
+  readonly principal: Principal;
+  readonly botId: string;
+  /** Writes one frame; a promise that resolves once written lets a slow client slow the bot. */
+  readonly send: (frame: OutgoingFrame) => void | Promise<void>;
+  /** Aborted when the socket closes: the bot call stops and nothing more is sent. */
+  readonly signal: AbortSignal;
+  /** Told about every failure that became an error frame (log SWY_ERR_INTERNAL with its cause). */
+  readonly onError?: (error: unknown, reported: AppError) => void;
+}
+
+export interface StreamConversation {
+  /**
+   * One incoming WebSocket message: its text, or `null` for a binary frame. Messages are
+   * handled one at a time, in order; the promise settles when this one has been answered.
+   */
+  receive(text: string | null): Promise<void>;
+}
+
+/**
+ * The protocol of `/v1/bots/:botId/stream`, once for both apps: parse and check each frame,
+ * stream the reply as `chunk` frames, then `done` with the stored ids, or an `error` frame with
+ * the envelope. The connection stays open after an error. How the socket is accepted and
+ * authenticated is the framework's part, and that is where the apps differ.
+ */
+export function streamConversation(options: StreamConversationOptions): StreamConversation {
+  const { chat, principal, botId, send, signal } = options;
+  const check = options.validator.compile<StreamClientFrame>(StreamClientFrameSchema, 'body');
+
+  async function answer(text: string | null): Promise<void> {
+    if (signal.aborted) return;
+    try {
+      let parsed: unknown;
+      try {
+        if (text === null) throw new Error('binary frame');
+        parsed = JSON.parse(text);
+      } catch (error) {
+        throw new AppError('SWY_ERR_MALFORMED_JSON', { cause: error });
+      }
+      const checked = check(parsed);
+      if ('error' in checked) throw checked.error;
+      const { text: message, conversationId } = checked.value;
+      const result = await chat.stream(
+        principal,
+        botId,
+        conversationId === undefined ? { text: message } : { text: message, conversationId },
+        { signal, onChunk: (delta) => send({ type: 'chunk', delta }) },
+      );
+      await send({
+        type: 'done',
+        conversationId: result.conversationId,
+        messageId: result.message.id,
+        replyId: result.reply.id,
+        text: result.reply.text,
+      });
+    } catch (error) {
+      if (signal.aborted) return;
+      const reported = toAppError(error);
+      options.onError?.(error, reported);
+      await Promise.resolve(send({ type: 'error', ...reported.toEnvelope() })).catch(
+        () => undefined,
+      );
+    }
+  }
+
+  let queue = Promise.resolve();
+  return {
+    receive(text) {
+      const next = queue.then(() => answer(text));
+      queue = next;
+      return next;
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type Database, type DatabaseKind } from '../lib/db/index.js';
+
+/** The PostgreSQL server tests use; set TEST_DATABASE_URL to point elsewhere. */
+export const TEST_DATABASE_URL =
+  process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface DatabaseTarget {
+  readonly kind: DatabaseKind;
+  /** Set when this target cannot run here; never set when CI=true (the tests fail instead). */
+  readonly skipReason: string | undefined;
+  /** A new, migrated, empty database; `close()` drops it. */
+  open(): Promise<Database>;
+}
+
+async function serverReachable(url: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (error) {
+    return (error as Error).message || String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/**
+ * A throwaway database on the server: CREATE DATABASE for each open(), DROP on close(), so
+ * test files never see each other's rows.
+ */
+async function openOnServer(adminUrl: string): Promise<Database> {
+  const name = `swy_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const db = await openDatabase({ url: withDatabase(adminUrl, name), poolSize: 5 });
+  return {
+    ...db,
+    async close() {
+      await db.close();
+      const dropper = new pg.Client({ connectionString: adminUrl });
+      await dropper.connect();
+      try {
+        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}
+
+/**
+ * The databases a suite runs against: embedded PGlite always, and the PostgreSQL server when it
+ * answers. With CI=true the server target is always returned, so an unreachable server makes
+ * the tests fail rather than skip.
+ */
+export async function databaseTargets(): Promise<DatabaseTarget[]> {
+  const unreachable = await serverReachable(TEST_DATABASE_URL);
+  const ci = process.env['CI'] === 'true';
+  return [
+    { kind: 'pglite', skipReason: undefined, open: () => openDatabase() },
+    {
+      kind: 'postgres',
+      skipReason:
+        unreachable && !ci
+          ? `PostgreSQL at ${TEST_DATABASE_URL} is unreachable (${unreachable}); with CI=true this fails instead`
+          : undefined,
+      open: () => openOnServer(TEST_DATABASE_URL),
+    },
+  ];
+}

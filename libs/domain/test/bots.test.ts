@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { bots, type BotContext } from '../src/lib/bots/index.js';
+import { AppError } from '../src/lib/errors/index.js';
+import type { FanOutTask, UpstreamClient, UpstreamRequest } from '../src/lib/upstream/index.js';
+
+/** A scripted upstream: answers each request from `answer`, runs fan-out in order. */
+function scriptedUpstream(
+  answer: (request: UpstreamRequest) => unknown,
+): UpstreamClient & { calls: UpstreamRequest[] } {
+  const calls: UpstreamRequest[] = [];
+  return {
+    calls,
+    async json<T>(request: UpstreamRequest) {
+      calls.push(request);
+      const value = answer(request);
+      if (value instanceof Error) throw value;
+      return value as T;
+    },
+    async *lines(request: UpstreamRequest) {
+      calls.push(request);
+      yield* answer(request) as string[];
+    },
+    async fanOut<T>(tasks: ReadonlyArray<FanOutTask<T>>) {
+      const out: Array<PromiseSettledResult<T>> = [];
+      for (const task of tasks) {
+        try {
+          out.push({ status: 'fulfilled', value: await task(undefined) });
+        } catch (reason) {
+          out.push({ status: 'rejected', reason });
+        }
+      }
+      return out;
+    },
+  };
+}
+
+const context = (upstream: UpstreamClient, ensembleSources = 3): BotContext => ({
+  upstream,
+  ensembleSources,
+});
+
+async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const chunk of iterable) out.push(chunk);
+  return out;
+}
+
+describe('bot registry', () => {
+  it('holds echo, model and ensemble, each with a name and description', () => {
+    expect(bots.keys()).toEqual(expect.arrayContaining(['echo', 'model', 'ensemble']));
+    for (const [, Bot] of bots) {
+      expect(Bot.info.name).toEqual(expect.any(String));
+      expect(Bot.info.description.length).toBeGreaterThan(10);
+    }
+  });
+});
+
+describe('echo bot', () => {
+  it('repeats the text without any upstream call, whole or in chunks', async () => {
+    const upstream = scriptedUpstream(() => {
+      throw new Error('no I/O expected');
+    });
+    const bot = bots.create('echo', context(upstream));
+    expect(await bot.reply({ text: 'hello there' })).toBe('echo: hello there');
+    expect((await collect(bot.stream({ text: 'hello there' }))).join('')).toBe('echo: hello there');
+    expect(upstream.calls).toHaveLength(0);
+  });
+});
+
+describe('model bot', () => {
+  it('posts the prompt to /model/complete and answers with the completion', async () => {
+    const upstream = scriptedUpstream(() => ({ completion: 'forty-two' }));
+    expect(await bots.create('model', context(upstream)).reply({ text: 'meaning?' })).toBe(
+      'forty-two',
+    );
+    expect(upstream.calls[0]).toMatchObject({
+      service: 'model',
+      method: 'POST',
+      path: '/model/complete',
+      body: { prompt: 'meaning?' },
+    });
+  });
+
+  it('streams the deltas of /model/stream and stops at the done line', async () => {
+    const upstream = scriptedUpstream(() => [
+      '{"delta":"a "}',
+      '{"delta":"b"}',
+      '{"done":true}',
+      '{"delta":"late"}',
+    ]);
+    expect(await collect(bots.create('model', context(upstream)).stream({ text: 'x' }))).toEqual([
+      'a ',
+      'b',
+    ]);
+  });
+
+  it('reports SWY_ERR_UPSTREAM_BAD_RESPONSE for a body without a completion or a non-JSON line', async () => {
+    await expect(
+      bots.create('model', context(scriptedUpstream(() => ({ nope: 1 })))).reply({ text: 'x' }),
+    ).rejects.toMatchObject({ code: 'SWY_ERR_UPSTREAM_BAD_RESPONSE' });
+    await expect(
+      collect(
+        bots.create('model', context(scriptedUpstream(() => ['not json']))).stream({ text: 'x' }),
+      ),
+    ).rejects.toMatchObject({ code: 'SWY_ERR_UPSTREAM_BAD_RESPONSE' });
+  });
+});
+
+describe('ensemble bot', () => {
+  it('asks K sources through fanOut and answers with the most confident', async () => {
+    const upstream = scriptedUpstream((r) => {
+      const id = Number(/\/sources\/(\d+)\//.exec(r.path)![1]);
+      return {
+        source: `source-${id}`,
+        answer: `answer ${id}`,
+        confidence: [0.2, 0.9, 0.5, 0.1][id],
+      };
+    });
+    const reply = await bots.create('ensemble', context(upstream, 4)).reply({ text: 'why & how?' });
+    expect(reply).toBe('4 of 4 sources answered. source-1 (confidence 0.90): answer 1');
+    expect(upstream.calls.map((c) => c.path)).toEqual(
+      [0, 1, 2, 3].map((i) => `/sources/${i}/answer?q=why%20%26%20how%3F`),
+    );
+  });
+
+  it('answers from the sources that replied when some fail', async () => {
+    const upstream = scriptedUpstream((r) =>
+      r.path.startsWith('/sources/0/')
+        ? new AppError('SWY_ERR_UPSTREAM_TIMEOUT')
+        : { source: 's', answer: 'ok', confidence: 0.5 },
+    );
+    expect(await bots.create('ensemble', context(upstream, 3)).reply({ text: 'q' })).toMatch(
+      /^2 of 3 sources answered/,
+    );
+  });
+
+  it('fails with the upstream error when no source answers', async () => {
+    const upstream = scriptedUpstream(() => new AppError('SWY_ERR_UPSTREAM_TIMEOUT'));
+    await expect(
+      bots.create('ensemble', context(upstream, 2)).reply({ text: 'q' }),
+    ).rejects.toMatchObject({ code: 'SWY_ERR_UPSTREAM_TIMEOUT', status: 504 });
+  });
+});

@@ -1,0 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import type { CreateAccountBody } from '../src/lib/schemas/index.js';
+
+export function buildAccount(overrides: Partial<CreateAccountBody> = {}): CreateAccountBody {
+  return {
+    username: `user-${randomUUID().slice(0, 8)}`,
+    password: 'correct horse battery staple',
+    ...overrides,
+  };
+}

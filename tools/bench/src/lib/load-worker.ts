@@ -1,0 +1,39 @@
+// The load generator's own process: it runs autocannon jobs it receives over IPC and answers
+// with the figures and the CPU it spent, so the bench can tell when the client was the limit.
+import autocannon from 'autocannon';
+import type { LoadJob, LoadResult } from './load.js';
+
+process.on('message', (message: { id: number; job: LoadJob }) => {
+  void run(message.job).then(
+    (result) => process.send?.({ id: message.id, result }),
+    (error: unknown) => process.send?.({ id: message.id, error: String(error) }),
+  );
+});
+
+async function run(job: LoadJob): Promise<LoadResult> {
+  const cpu = process.cpuUsage();
+  const began = performance.now();
+  const r = await autocannon({
+    url: job.url,
+    connections: job.connections,
+    duration: job.durationS,
+    pipelining: 1,
+    method: job.method ?? 'GET',
+    headers: job.headers ?? {},
+    ...(job.body === undefined ? {} : { body: job.body }),
+    ...(job.overallRate ? { overallRate: job.overallRate } : {}),
+    timeout: 30,
+  });
+  const wallMs = performance.now() - began;
+  const used = process.cpuUsage(cpu);
+  const ok = r.requests.total - r.non2xx;
+  return {
+    rps: (ok / wallMs) * 1000,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    total: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    clientCpu: (used.user + used.system) / 1000 / wallMs,
+  };
+}

@@ -1,0 +1,9 @@
+/** Each scenario's id and its heading in docs/benchmarks.md (the smoke test checks them). */
+export const scenarioTitles = {
+  fanout: '1. Fan-out: the ensemble bot asking K sources',
+  blocking: '2. Event-loop blocking: GET /v1/bots while another client logs in',
+  throughput: '3. Throughput at 100 connections',
+  dispatch: '4. Router dispatch: registry lookup against dynamic import()',
+  startup: '5. Start-up: process start to the first successful /ready',
+  attribution: '6. Attribution: framework against blocking style',
+} as const;

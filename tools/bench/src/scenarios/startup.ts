@@ -1,0 +1,153 @@
+// Scenario 5: start-up, from spawning the process to the first 200 from /ready, per app and
+// per database.
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { scenarioTitles } from '../lib/titles.js';
+import { table, type Context, type Scenario, type Section } from '../lib/context.js';
+import { pgliteDir } from '../lib/gateway.js';
+import { APPS, label, startApp } from '../lib/processes.js';
+import { step } from '../lib/progress.js';
+import { fmt, fmtRatio, fmtSummary, summarize, type Summary } from '../lib/stats.js';
+import { barChart } from '../lib/svg.js';
+import { sharedEnv } from '../lib/gateway.js';
+
+interface Variant {
+  readonly id: string;
+  readonly title: string;
+  readonly runs: number;
+  /** Env for one start: a new data dir or database each time. */
+  prepare(): Promise<{ env: { dataDir?: string; databaseUrl?: string }; cleanup(): Promise<void> }>;
+}
+
+async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export const startup: Scenario = {
+  id: 'startup',
+  title: scenarioTitles.startup,
+  async run(context: Context): Promise<Section> {
+    const { rounds, mode } = context.options;
+    const upstreamUrl = context.upstreamUrl;
+    const noop = async () => undefined;
+    const variants: Variant[] = [
+      {
+        id: 'pglite-existing',
+        title: 'PGlite, existing data dir',
+        runs: mode === 'quick' ? 2 : rounds,
+        prepare: async () => ({
+          env: { dataDir: await pgliteDir(context, upstreamUrl) },
+          cleanup: noop,
+        }),
+      },
+    ];
+    if (mode !== 'smoke') {
+      variants.push({
+        id: 'pglite-new',
+        title: 'PGlite, new data dir (initdb + migrations)',
+        runs: mode === 'quick' ? 1 : rounds,
+        prepare: async () => ({ env: { dataDir: await context.dataDirs.fresh() }, cleanup: noop }),
+      });
+    }
+    const pgUrl = context.postgresUrl;
+    if (pgUrl && mode !== 'smoke') {
+      variants.push({
+        id: 'postgres-new',
+        title: 'PostgreSQL server, new database (migrations)',
+        runs: mode === 'quick' ? 2 : rounds,
+        prepare: async () => {
+          const name = `switchyard_bench_${randomUUID().slice(0, 8)}`;
+          await withAdmin(pgUrl, (c) => c.query(`create database ${name}`));
+          const url = new URL(pgUrl);
+          url.pathname = `/${name}`;
+          return {
+            env: { databaseUrl: url.href },
+            cleanup: () =>
+              withAdmin(pgUrl, (c) => c.query(`drop database if exists ${name} with (force)`)).then(
+                noop,
+              ),
+          };
+        },
+      });
+    }
+    // Make the template first, so that its initdb is not counted.
+    await pgliteDir(context, upstreamUrl);
+    const results = new Map<string, Summary>();
+    for (const v of variants) {
+      const samples = new Map<string, number[]>(APPS.map((a) => [a, []]));
+      await step(`  ${v.title}: ${v.runs} interleaved starts per app`, async () => {
+        for (let r = 0; r < v.runs; r++) {
+          for (const app of APPS) {
+            const { env, cleanup } = await v.prepare();
+            try {
+              const proc = await startApp(app, sharedEnv(upstreamUrl), env);
+              samples.get(app)!.push(proc.readyMs);
+              await proc.stop();
+            } finally {
+              await cleanup();
+            }
+          }
+        }
+      });
+      for (const app of APPS) results.set(`${v.id}/${app}`, summarize(samples.get(app)!));
+    }
+    const get = (v: string, a: string) => results.get(`${v}/${a}`)!;
+    const tables = [
+      'Milliseconds from spawning `node --import tsx … src/main.ts` to the first 200 from `/ready` (polled every 20 ms), starts interleaved (median (min–max)):',
+      '',
+      table(
+        ['database', 'Express', 'Fastify', 'Fastify ÷ Express', 'runs per app'],
+        variants.map((v) => [
+          v.title,
+          fmtSummary(get(v.id, 'express-api'), 'ms'),
+          fmtSummary(get(v.id, 'fastify-api'), 'ms'),
+          fmtRatio(get(v.id, 'fastify-api').median, get(v.id, 'express-api').median),
+          String(v.runs),
+        ]),
+      ),
+    ].join('\n');
+    const reading = variants.map(
+      (v) =>
+        `${v.title}: Express ${fmt(get(v.id, 'express-api').median)} ms, Fastify ${fmt(get(v.id, 'fastify-api').median)} ms.`,
+    );
+    reading.push(
+      'Most of a start is the same in both apps: node and the tsx loader compiling TypeScript on the fly, opening the database and checking the migrations. A build to JavaScript would start faster in both; the difference between the apps is their own module graph (Fastify registers plugins and compiles schemas up front).',
+    );
+    if (variants.some((v) => v.id === 'pglite-new')) {
+      reading.push(
+        `A new PGlite data dir costs about ${fmt(get('pglite-new', 'fastify-api').median - get('pglite-existing', 'fastify-api').median)} ms more than an existing one: initdb runs inside the process (see TOOLCHAIN.md, "PGlite facts").`,
+      );
+    }
+    return {
+      id: 'startup',
+      title: startup.title,
+      method:
+        'For each database the bench starts one app, waits for `/ready` to answer 200, stops it, and starts the other, round after round. "Existing data dir" is a copy of a PGlite directory that a previous start initialised; "new" is an empty one; "PostgreSQL server" is a new database on the server, created and dropped by the bench for each start.',
+      tables,
+      charts: [
+        {
+          file: 'startup.svg',
+          alt: 'Start-up time per app and database',
+          svg: barChart({
+            title: 'Process start to first successful /ready (lower is better)',
+            axis: 'milliseconds',
+            categories: variants.map((v) => v.title),
+            series: APPS.map((a) => ({
+              name: label(a),
+              values: variants.map((v) => get(v.id, a)),
+            })),
+            unit: ' ms',
+          }),
+        },
+      ],
+      targets: [],
+      reading,
+    };
+  },
+};

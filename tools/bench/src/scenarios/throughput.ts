@@ -1,0 +1,388 @@
+// Scenario 3: throughput at 100 connections, with a bare node:http and a bare Fastify
+// hello-world in the same run as the ceiling.
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { scenarioTitles } from '../lib/titles.js';
+import { table, type Context, type Scenario, type Section, type Target } from '../lib/context.js';
+import { defaultPair, signIn, startGateway, type RunningApp } from '../lib/gateway.js';
+import { CLIENT_SATURATED, LoadGenerator, type LoadJob, type LoadResult } from '../lib/load.js';
+import { spawnProc, waitReady, type Proc } from '../lib/processes.js';
+import type { ProbeReading } from '../lib/probe.js';
+import { step } from '../lib/progress.js';
+import { fmt, fmtSummary, summarize, type Summary } from '../lib/stats.js';
+import { barChart } from '../lib/svg.js';
+
+const CONNECTIONS = 100;
+const SHORT: Record<string, string> = {
+  'light-postgres': 'GET /v1/bots, PostgreSQL',
+  'write-pglite': 'DB write, PGlite',
+  'write-postgres': 'DB write, PostgreSQL',
+  proxy: 'proxy, 100 ms upstream',
+};
+const SLOW_MS = 100;
+
+interface Contender {
+  readonly name: string;
+  readonly proc: Proc;
+  readonly job: Omit<LoadJob, 'connections' | 'durationS'>;
+}
+
+interface Variant {
+  readonly id: string;
+  readonly title: string;
+  readonly contenders: readonly Contender[];
+}
+
+interface Figures {
+  readonly rps: Summary;
+  readonly p50: Summary;
+  readonly p99: Summary;
+  readonly rssMb: Summary;
+  readonly clientCpu: Summary;
+  readonly failures: number;
+}
+
+async function measure(
+  variant: Variant,
+  gen: LoadGenerator,
+  rounds: number,
+  durationS: number,
+): Promise<Map<string, Figures>> {
+  const runs = new Map<string, Array<{ load: LoadResult; probe: ProbeReading }>>();
+  for (const c of variant.contenders) {
+    // Warm-up (JIT, pools), not counted.
+    await gen.run({ ...c.job, connections: CONNECTIONS, durationS: 1 });
+    runs.set(c.name, []);
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const c of variant.contenders) {
+      await c.proc.probe('reset');
+      const load = await gen.run({ ...c.job, connections: CONNECTIONS, durationS });
+      runs.get(c.name)!.push({ load, probe: await c.proc.probe('read') });
+    }
+  }
+  const out = new Map<string, Figures>();
+  for (const [name, list] of runs) {
+    out.set(name, {
+      rps: summarize(list.map((x) => x.load.rps)),
+      p50: summarize(list.map((x) => x.load.p50)),
+      p99: summarize(list.map((x) => x.load.p99)),
+      rssMb: summarize(list.map((x) => x.probe.peakRss / 2 ** 20)),
+      clientCpu: summarize(list.map((x) => x.load.clientCpu)),
+      failures: list.reduce((n, x) => n + x.load.non2xx + x.load.errors, 0),
+    });
+  }
+  return out;
+}
+
+const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+export const throughput: Scenario = {
+  id: 'throughput',
+  title: scenarioTitles.throughput,
+  async run(context: Context): Promise<Section> {
+    const { rounds, durationS, mode } = context.options;
+    const pair = await step('  start both apps', () => defaultPair(context));
+    const ceilings = await step('  start the bare node:http and Fastify hello-worlds', async () => {
+      const procs = await Promise.all([
+        spawnProc('node:http', 'tools/bench/src/ceilings/node-http.ts', {}),
+        spawnProc('bare Fastify', 'tools/bench/src/ceilings/fastify-hello.ts', {}),
+      ]);
+      await Promise.all(procs.map((p) => waitReady(p, '/')));
+      return procs;
+    });
+    const extra: RunningApp[] = [];
+    const gen = new LoadGenerator();
+    const results = new Map<string, Map<string, Figures>>();
+    const variants: Variant[] = [];
+    const skipped: string[] = [];
+    let dropDb: (() => Promise<void>) | undefined;
+    try {
+      const [nodeHttp, bareFastify] = ceilings as [Proc, Proc];
+      const botsJob = (token: string) => ({ headers: auth(token) });
+      variants.push({
+        id: 'light',
+        title: 'Light route: GET /v1/bots (authenticated: one session lookup)',
+        contenders: [
+          { name: 'bare node:http', proc: nodeHttp, job: { url: `${nodeHttp.url}/` } },
+          { name: 'bare Fastify', proc: bareFastify, job: { url: `${bareFastify.url}/` } },
+          {
+            name: 'Express app',
+            proc: pair.express,
+            job: { url: `${pair.express.url}/v1/bots`, ...botsJob(pair.users.express.token) },
+          },
+          {
+            name: 'Fastify app',
+            proc: pair.fastify,
+            job: { url: `${pair.fastify.url}/v1/bots`, ...botsJob(pair.users.fastify.token) },
+          },
+        ],
+      });
+      const write = (app: RunningApp, token: string) => ({
+        url: `${app.url}/v1/bots/echo/messages`,
+        method: 'POST',
+        headers: { ...auth(token), 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'hello' }),
+      });
+      variants.push({
+        id: 'write-pglite',
+        title: 'Database write: POST /v1/bots/echo/messages on PGlite',
+        contenders: [
+          {
+            name: 'Express app',
+            proc: pair.express,
+            job: write(pair.express, pair.users.express.token),
+          },
+          {
+            name: 'Fastify app',
+            proc: pair.fastify,
+            job: write(pair.fastify, pair.users.fastify.token),
+          },
+        ],
+      });
+      if (context.postgresUrl && mode !== 'smoke') {
+        const created = await step('  start both apps on the PostgreSQL server', async () => {
+          const admin = new pg.Client({ connectionString: context.postgresUrl });
+          await admin.connect();
+          const name = `switchyard_bench_${randomUUID().slice(0, 8)}`;
+          await admin.query(`create database ${name}`);
+          await admin.end();
+          const url = new URL(context.postgresUrl!);
+          url.pathname = `/${name}`;
+          dropDb = async () => {
+            const c = new pg.Client({ connectionString: context.postgresUrl });
+            await c.connect();
+            await c.query(`drop database if exists ${name} with (force)`);
+            await c.end();
+          };
+          // One after the other: both would run the migrations on the same new database.
+          const ex = await startGateway(context, 'express-api', context.upstreamUrl, {
+            databaseUrl: url.href,
+          });
+          extra.push(ex);
+          const fa = await startGateway(context, 'fastify-api', context.upstreamUrl, {
+            databaseUrl: url.href,
+          });
+          extra.push(fa);
+          return { ex, fa, users: await Promise.all([signIn(ex.url), signIn(fa.url)]) };
+        });
+        variants.push({
+          id: 'light-postgres',
+          title: 'Light route on the PostgreSQL server: GET /v1/bots',
+          contenders: [
+            {
+              name: 'Express app',
+              proc: created.ex,
+              job: { url: `${created.ex.url}/v1/bots`, ...botsJob(created.users[0].token) },
+            },
+            {
+              name: 'Fastify app',
+              proc: created.fa,
+              job: { url: `${created.fa.url}/v1/bots`, ...botsJob(created.users[1].token) },
+            },
+          ],
+        });
+        if (mode !== 'full') skipped.push('the PostgreSQL write variant (full runs only)');
+        if (mode === 'full')
+          variants.push({
+            id: 'write-postgres',
+            title: 'Database write: POST /v1/bots/echo/messages on the PostgreSQL server',
+            contenders: [
+              {
+                name: 'Express app',
+                proc: created.ex,
+                job: write(created.ex, created.users[0].token),
+              },
+              {
+                name: 'Fastify app',
+                proc: created.fa,
+                job: write(created.fa, created.users[1].token),
+              },
+            ],
+          });
+      } else {
+        skipped.push(
+          context.postgresUrl
+            ? 'PostgreSQL variant (not in --smoke)'
+            : 'PostgreSQL variant (the server did not answer)',
+        );
+      }
+      const proxy = (app: RunningApp, token: string) => ({
+        url: `${app.url}/v1/proxy/httpbin/delay/${SLOW_MS}`,
+        headers: auth(token),
+      });
+      variants.push({
+        id: 'proxy',
+        title: `Proxy with a slow upstream: GET /v1/proxy/httpbin/delay/${SLOW_MS}`,
+        contenders: [
+          {
+            name: 'Express app',
+            proc: pair.express,
+            job: proxy(pair.express, pair.users.express.token),
+          },
+          {
+            name: 'Fastify app',
+            proc: pair.fastify,
+            job: proxy(pair.fastify, pair.users.fastify.token),
+          },
+        ],
+      });
+      for (const v of variants) {
+        results.set(
+          v.id,
+          await step(`  ${v.id}: ${rounds} interleaved runs of ${durationS} s per contender`, () =>
+            measure(v, gen, rounds, durationS),
+          ),
+        );
+      }
+    } finally {
+      gen.close();
+      await Promise.all([...ceilings.map((p) => p.stop()), ...extra.map((p) => p.stop())]);
+      await dropDb?.().catch(() => undefined);
+    }
+    return report(variants, results, skipped, rounds, durationS);
+  },
+};
+
+function report(
+  variants: readonly Variant[],
+  results: Map<string, Map<string, Figures>>,
+  skipped: readonly string[],
+  rounds: number,
+  durationS: number,
+): Section {
+  const light = results.get('light')!;
+  const fig = (v: string, name: string) => results.get(v)?.get(name);
+  const nodeRps = light.get('bare node:http')!.rps.median;
+  const bareRps = light.get('bare Fastify')!.rps.median;
+  const exRps = light.get('Express app')!.rps.median;
+  const faRps = light.get('Fastify app')!.rps.median;
+  const parts: string[] = [
+    `autocannon, ${CONNECTIONS} connections, ${rounds} interleaved runs of ${durationS} s per contender after a 1 s warm-up (median (min–max)). "client CPU" is the load generator's, in cores; ⚠ marks runs where it was above ${CLIENT_SATURATED}, so the client, not the server, may have been the limit. Peak RSS is the server's, sampled every 50 ms during the run.`,
+    '',
+  ];
+  for (const v of variants) {
+    const res = results.get(v.id)!;
+    parts.push(`**${v.title}**`, '');
+    parts.push(
+      table(
+        [
+          'contender',
+          'req/s',
+          'of bare Fastify',
+          'of Express',
+          'p50',
+          'p99',
+          'peak RSS',
+          'client CPU',
+          'non-2xx + errors',
+        ],
+        v.contenders.map((c) => {
+          const f = res.get(c.name)!;
+          return [
+            c.name,
+            fmtSummary(f.rps),
+            `${fmt((f.rps.median / bareRps) * 100)} %`,
+            `${fmt(f.rps.median / res.get('Express app')!.rps.median)}×`,
+            fmtSummary(f.p50, 'ms'),
+            fmtSummary(f.p99, 'ms'),
+            `${fmt(f.rssMb.median)} MB`,
+            `${fmt(f.clientCpu.median, 2)}${f.clientCpu.median > CLIENT_SATURATED ? ' ⚠' : ''}`,
+            String(f.failures),
+          ];
+        }),
+      ),
+      '',
+    );
+  }
+  if (skipped.length) parts.push(`Not measured in this run: ${skipped.join('; ')}.`, '');
+  const targets: Target[] = [];
+  for (const [id, db] of [
+    ['light', 'PGlite'],
+    ['light-postgres', 'PostgreSQL server'],
+  ] as const) {
+    const fa = fig(id, 'Fastify app')?.rps.median;
+    const ex = fig(id, 'Express app')?.rps.median;
+    if (fa === undefined || ex === undefined) continue;
+    targets.push(
+      {
+        text: `Light route (${db}): Fastify app ≥ 70 % of the bare Fastify hello-world`,
+        met: fa >= 0.7 * bareRps,
+        figure: `${fmt((fa / bareRps) * 100)} % (${fmt(fa)} against ${fmt(bareRps)} req/s)`,
+        ...(fa < 0.7 * bareRps
+          ? {
+              note: `GET /v1/bots is not a hello-world: it authenticates the bearer token with a session lookup in the database${id === 'light' ? " (PGlite runs inside the app's own process and thread, so every lookup takes event-loop time)" : ' (a round trip to the server through pg)'}, and runs helmet, the request-id and logging hooks and response serialisation. The hello-world pays none of that; the gap is that work, not framework overhead.`,
+            }
+          : {}),
+      },
+      {
+        text: `Light route (${db}): Fastify app ≥ 3 × the Express app`,
+        met: fa >= 3 * ex,
+        figure: `${fmt(fa / ex)}×`,
+        ...(fa < 3 * ex
+          ? {
+              note: `Both apps spend much of each request in the same session lookup${id === 'light' ? ' on PGlite' : ''}, which does not get faster with the framework; the framework difference (bare hello-worlds above, scenario 6) is diluted by it.`,
+            }
+          : {}),
+      },
+    );
+  }
+  const chartVariants = variants.filter((v) => v.id !== 'light' && results.has(v.id));
+  const charts = [
+    {
+      file: 'throughput-light.svg',
+      alt: 'Requests per second on the light route with the ceilings',
+      svg: barChart({
+        title: `GET /v1/bots at ${CONNECTIONS} connections, with ceilings (higher is better)`,
+        axis: 'requests per second',
+        categories: ['bare node:http', 'bare Fastify', 'Express app', 'Fastify app'],
+        series: [
+          {
+            name: 'req/s',
+            values: ['bare node:http', 'bare Fastify', 'Express app', 'Fastify app'].map(
+              (n) => light.get(n)?.rps,
+            ),
+          },
+        ],
+      }),
+    },
+    ...(chartVariants.length
+      ? [
+          {
+            file: 'throughput-variants.svg',
+            alt: 'Requests per second on the database and proxy routes',
+            svg: barChart({
+              title: `Other routes at ${CONNECTIONS} connections (higher is better)`,
+              axis: 'requests per second',
+              categories: chartVariants.map((v) => SHORT[v.id] ?? v.id),
+              series: ['Express app', 'Fastify app'].map((n) => ({
+                name: n,
+                values: chartVariants.map((v) => fig(v.id, n)?.rps),
+              })),
+            }),
+          },
+        ]
+      : []),
+  ];
+  const reading = [
+    `Ceilings: bare node:http ${fmt(nodeRps)} req/s, bare Fastify ${fmt(bareRps)} req/s (${fmt((bareRps / nodeRps) * 100)} % of node:http). ${light.get('bare node:http')!.clientCpu.median > CLIENT_SATURATED ? 'The load generator used more than ' + CLIENT_SATURATED + " of a core against them, so these ceilings are partly the client's." : 'The load generator was not saturated.'}`,
+    `Light route: the Fastify app served ${fmt(faRps)} req/s (${fmt((faRps / bareRps) * 100)} % of bare Fastify), the Express app ${fmt(exRps)} req/s (${fmt((exRps / bareRps) * 100)} %); Fastify ÷ Express = ${fmt(faRps / exRps)}×.`,
+  ];
+  for (const v of chartVariants) {
+    const e = fig(v.id, 'Express app');
+    const f = fig(v.id, 'Fastify app');
+    if (!e || !f) continue;
+    reading.push(
+      `${v.title}: Express ${fmt(e.rps.median)} req/s (p99 ${fmt(e.p99.median)} ms), Fastify ${fmt(f.rps.median)} req/s (p99 ${fmt(f.p99.median)} ms), ${fmt(f.rps.median / e.rps.median)}×.${v.id === 'proxy' ? ` With ${SLOW_MS} ms upstream latency and ${CONNECTIONS} connections the latency bound is ${fmt((CONNECTIONS / SLOW_MS) * 1000)} req/s; both proxies wait asynchronously, so neither framework matters much until the CPU does.` : ''}`,
+    );
+  }
+  return {
+    id: 'throughput',
+    title: throughput.title,
+    method: `Each contender is its own process; autocannon runs in another. The bare node:http and bare Fastify hello-worlds answer \`{"hello":"world"}\` and set the ceiling for this machine and client. Both apps run with their defaults; the database variants write a message and the echo bot's reply per request; the proxy variant goes through \`/v1/proxy/httpbin/delay/${SLOW_MS}\` to the stand-in.`,
+    tables: parts.join('\n').trimEnd(),
+    charts,
+    targets,
+    reading,
+  };
+}
