@@ -138,18 +138,21 @@ describe('WebSocket /v1/bots/:botId/stream', () => {
 });
 
 describe('WebSocket shutdown', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
   it('closes open sockets with 1001 when the server closes', async () => {
-    const stack = await startStack();
-    try {
-      const token = await signUpAndLogIn(stack.api.url);
-      const socket = await openSocket(wsUrl(stack.api.url, '/v1/bots/echo/stream'), {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      const code = closeCode(socket);
-      await stack.api.close();
-      expect(await code).toBe(1001);
-    } finally {
-      await stack.close();
-    }
+    const token = await signUpAndLogIn(stack.api.url);
+    const socket = await openSocket(wsUrl(stack.api.url, '/v1/bots/echo/stream'), {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const code = closeCode(socket);
+    await stack.api.close();
+    expect(await code).toBe(1001);
   });
 });
