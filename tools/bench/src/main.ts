@@ -1,15 +1,16 @@
 // The bench: measures apps/express-api against apps/fastify-api in one run and rewrites
 // docs/benchmarks.md and docs/benchmarks/*.svg. See tools/bench/README.md for the flags.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { Context, Options, Scenario, Section } from './lib/context.js';
 import { startUpstream } from '@switchyard/upstream';
-import { stopDefaultPair } from './lib/gateway.js';
+import { SLOW_UPSTREAM_MS } from './lib/context.js';
+import { Fleet } from './lib/fleet.js';
 import { describeMachine } from './lib/machine.js';
-import { DataDirs, WORKSPACE } from './lib/processes.js';
+import { APPS, appEntry, DataDirs, WORKSPACE } from './lib/processes.js';
 import { log, step } from './lib/progress.js';
 import { writeReport } from './lib/report.js';
 import { attribution } from './scenarios/attribution.js';
@@ -28,16 +29,13 @@ export const scenarios: readonly Scenario[] = [
   attribution,
 ];
 
-/** Scenarios that measure the apps started once with their defaults (see defaultPair). */
-const USES_DEFAULT_PAIR = new Set(['blocking', 'throughput']);
-
 const USAGE = `Usage: node --import tsx --conditions=@switchyard/source tools/bench/src/main.ts [flags]
-  --quick            fewer, shorter runs (the whole run in about two minutes)
+  --quick            fewer, shorter runs (the whole run in under two minutes)
   --smoke            each scenario for a second or two; writes to a temp dir unless --out is given
   --only <ids>       comma-separated scenario ids: ${scenarios.map((s) => s.id).join(', ')}
   --out <dir>        where benchmarks.md and benchmarks/*.svg go (default: docs/)
   --rounds <n>       interleaved runs per figure (default 5, --quick 3, --smoke 1)
-  --duration <s>     seconds per load run (default 10, --quick 2, --smoke 1)
+  --duration <s>     whole seconds per load run (default 10, --quick 1, --smoke 1)
   --postgres <url>   PostgreSQL server for the database variants
                      (default TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test)`;
 
@@ -73,13 +71,45 @@ async function parseOptions(argv: string[]): Promise<Options & { postgres: strin
     only,
     out,
     rounds: Number(values.rounds ?? { full: 5, quick: 3, smoke: 1 }[mode]),
-    durationS: Number(values.duration ?? { full: 10, quick: 2, smoke: 1 }[mode]),
+    durationS: Number(values.duration ?? { full: 10, quick: 1, smoke: 1 }[mode]),
+    warmupRequests: { full: 0, quick: 300, smoke: 100 }[mode],
     command: `npx nx run @switchyard/bench:bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
     postgres:
       values.postgres ??
       process.env['TEST_DATABASE_URL'] ??
       'postgres://postgres@127.0.0.1:5432/test',
   };
+}
+
+/**
+ * The apps run from their build output. `npx nx run @switchyard/bench:bench` builds them first;
+ * run directly, the bench refuses a missing build and warns about one older than its sources.
+ */
+async function checkBuilds(): Promise<void> {
+  const newest = async (dir: string): Promise<number> => {
+    let max = 0;
+    for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile() && entry.name.endsWith('.ts'))
+        max = Math.max(max, (await stat(path.join(entry.parentPath, entry.name))).mtimeMs);
+    }
+    return max;
+  };
+  const sources = Math.max(
+    ...(await Promise.all(
+      ['apps/express-api', 'apps/fastify-api', 'libs/domain', 'libs/router'].map((p) =>
+        newest(path.join(WORKSPACE, p, 'src')),
+      ),
+    )),
+  );
+  for (const app of APPS) {
+    const built = await stat(path.join(WORKSPACE, appEntry(app))).catch(() => undefined);
+    if (!built)
+      throw new Error(
+        `${appEntry(app)} is missing: run \`npx nx run-many -t build -p @switchyard/express-api @switchyard/fastify-api\` or use \`npx nx run @switchyard/bench:bench\`, which builds first.`,
+      );
+    if (built.mtimeMs < sources)
+      log(`  warning: ${appEntry(app)} is older than the sources; the bench measures the build.`);
+  }
 }
 
 async function postgresAnswers(url: string): Promise<string | undefined> {
@@ -98,6 +128,7 @@ async function postgresAnswers(url: string): Promise<string | undefined> {
 async function main(): Promise<number> {
   const began = performance.now();
   const options = await parseOptions(process.argv.slice(2));
+  await checkBuilds();
   const selected = scenarios.filter((s) => !options.only.length || options.only.includes(s.id));
   log(
     `@switchyard/bench: ${options.mode} mode, ${selected.length} scenario(s), report in ${options.out}`,
@@ -107,18 +138,39 @@ async function main(): Promise<number> {
     log(`  PostgreSQL at ${options.postgres} did not answer: its variants are skipped`);
   const dataDirs = new DataDirs();
   const upstream = await startUpstream({ port: 0, latencyMs: 0, logSize: 10 });
-  const context: Context = { options, dataDirs, postgresUrl, upstreamUrl: upstream.url };
-  const sections: Section[] = [];
+  const slow = await startUpstream({ port: 0, latencyMs: SLOW_UPSTREAM_MS, logSize: 10 });
+  const base = {
+    options,
+    dataDirs,
+    postgresUrl,
+    upstreamUrl: upstream.url,
+    slowUpstreamUrl: slow.url,
+  };
+  const fleet = new Fleet(base);
+  const context: Context = { ...base, fleet };
+  const bySection = new Map<string, Section>();
   const failures: Array<{ id: string; title: string; error: string }> = [];
+  // Scenarios on the fleet run first, with every app started up front; the ones that spawn
+  // their own short-lived processes (dispatch, startup) run after the fleet has stopped.
+  const onFleet = selected.filter((s) => s.needs);
+  const order = [...onFleet, ...selected.filter((s) => !s.needs)];
   try {
-    for (const [i, scenario] of selected.entries()) {
+    const specs = onFleet.flatMap((s) => s.needs!(context));
+    if (specs.length) {
+      await step(
+        `start the apps under test (${new Set(specs.map((s) => JSON.stringify(s))).size}), a few at a time`,
+        () => fleet.prestart(specs),
+      ).catch((error: unknown) => {
+        // A scenario that needs an app that failed to start fails on its own below.
+        log(`  ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      });
+    }
+    for (const scenario of order) {
       try {
-        sections.push(
+        bySection.set(
+          scenario.id,
           await step(`scenario ${scenario.id}: ${scenario.title}`, () => scenario.run(context)),
         );
-        // The shared pair of apps idles through later scenarios: stop it once nobody needs it.
-        if (!selected.slice(i + 1).some((s) => USES_DEFAULT_PAIR.has(s.id)))
-          await stopDefaultPair();
       } catch (error) {
         failures.push({
           id: scenario.id,
@@ -126,12 +178,14 @@ async function main(): Promise<number> {
           error: error instanceof Error ? error.message.split('\n')[0]! : String(error),
         });
       }
+      if (scenario === onFleet.at(-1)) await fleet.stopAll();
     }
   } finally {
-    await stopDefaultPair();
-    await upstream.close();
+    await fleet.stopAll();
+    await Promise.all([upstream.close(), slow.close()]);
     await dataDirs.cleanup();
   }
+  const sections = selected.flatMap((s) => bySection.get(s.id) ?? []);
   const file = await writeReport({
     options,
     machine: describeMachine(),

@@ -1,4 +1,4 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import AjvModule, { type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import {
   apiRoutes,
@@ -9,6 +9,8 @@ import {
 import type { Response } from 'supertest';
 import { expect } from 'vitest';
 
+// CommonJS modules: see libs/domain/src/lib/validation/validator.ts.
+const Ajv = AjvModule.default;
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 const document = buildOpenApiDocument();
 const ajv = new Ajv({ strict: false, allErrors: true });

@@ -1,3 +1,4 @@
+import type { AppSpec, Fleet } from './fleet.js';
 import type { DataDirs } from './processes.js';
 
 export type Mode = 'full' | 'quick' | 'smoke';
@@ -10,8 +11,13 @@ export interface Options {
   readonly out: string;
   /** Interleaved runs per figure. */
   readonly rounds: number;
-  /** Seconds per autocannon run. */
+  /** Seconds per autocannon run (autocannon counts whole seconds). */
   readonly durationS: number;
+  /**
+   * The uncounted warm-up before a contender's first measured run: this many requests, or
+   * (0) one second of load, the shortest autocannon run by time.
+   */
+  readonly warmupRequests: number;
   /** The command line, as the report shows it. */
   readonly command: string;
 }
@@ -21,6 +27,10 @@ export interface Context {
   readonly dataDirs: DataDirs;
   /** The upstream stand-in with no added latency, for the scenarios that need no other. */
   readonly upstreamUrl: string;
+  /** A second stand-in that adds SLOW_UPSTREAM_MS to every call (the fan-out's sources). */
+  readonly slowUpstreamUrl: string;
+  /** The long-lived apps under test, started once (see fleet.ts). */
+  readonly fleet: Fleet;
   /** A PostgreSQL server URL that answered, or undefined. */
   readonly postgresUrl: string | undefined;
 }
@@ -57,8 +67,17 @@ export interface Section {
 export interface Scenario {
   readonly id: string;
   readonly title: string;
+  /** The fleet apps it will ask for, so that main can start them all before measuring. */
+  needs?(context: Pick<Context, 'options' | 'postgresUrl'>): readonly AppSpec[];
   run(context: Context): Promise<Section>;
 }
+
+/** The slow upstream's latency per call: the "100 GETs at 50 ms". */
+export const SLOW_UPSTREAM_MS = 50;
+
+/** The warm-up part of a load job (see Options.warmupRequests). */
+export const warmup = (options: Options) =>
+  options.warmupRequests ? { durationS: 1, amount: options.warmupRequests } : { durationS: 1 };
 
 /** Markdown table. */
 export function table(head: readonly string[], rows: ReadonlyArray<readonly string[]>): string {

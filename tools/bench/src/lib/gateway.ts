@@ -1,10 +1,5 @@
-// What every scenario needs from the gateway apps: their shared env, a PGlite data dir that
-// skips initdb, and a signed-in user.
+// What every scenario needs from the gateway apps: their shared env and a signed-in user.
 import { randomUUID } from 'node:crypto';
-import type { Context } from './context.js';
-import { startApp, type AppName, type AppOptions, type Proc } from './processes.js';
-
-export type RunningApp = Proc & { readyMs: number };
 
 export function sharedEnv(upstreamUrl: string, extra: Record<string, string> = {}) {
   return {
@@ -14,68 +9,6 @@ export function sharedEnv(upstreamUrl: string, extra: Record<string, string> = {
     LOG_LEVEL: 'warn',
     ...extra,
   };
-}
-
-let template: Promise<void> | undefined;
-
-/** The first app start runs initdb; its data dir becomes the template that later starts copy. */
-export async function pgliteDir(context: Context, upstreamUrl: string): Promise<string> {
-  const dirs = context.dataDirs;
-  template ??= (async () => {
-    if (dirs.hasTemplate) return;
-    const dir = await dirs.fresh();
-    const app = await startApp('fastify-api', sharedEnv(upstreamUrl), { dataDir: dir });
-    await app.stop();
-    dirs.setTemplate(dir);
-  })();
-  await template;
-  return dirs.copy();
-}
-
-export interface Pair {
-  readonly express: RunningApp;
-  readonly fastify: RunningApp;
-  readonly users: { readonly express: User; readonly fastify: User };
-}
-
-let pair: Promise<Pair> | undefined;
-
-/**
- * Both apps with the default configuration on PGlite, against the context's upstream (no
- * latency), started once and shared by the scenarios that need nothing special; main stops
- * them at the end.
- */
-export function defaultPair(context: Context): Promise<Pair> {
-  pair ??= (async () => {
-    const [express, fastify] = await Promise.all(
-      (['express-api', 'fastify-api'] as const).map((n) =>
-        startGateway(context, n, context.upstreamUrl),
-      ),
-    );
-    const [a, b] = await Promise.all([signIn(express!.url), signIn(fastify!.url)]);
-    return { express: express!, fastify: fastify!, users: { express: a, fastify: b } };
-  })();
-  return pair;
-}
-
-export async function stopDefaultPair(): Promise<void> {
-  if (!pair) return;
-  const p = await pair.catch(() => undefined);
-  pair = undefined;
-  if (p) await Promise.all([p.express.stop(), p.fastify.stop()]);
-}
-
-/** Starts an app on a copy of the PGlite template (or on `options.databaseUrl`). */
-export async function startGateway(
-  context: Context,
-  name: AppName,
-  upstreamUrl: string,
-  options: AppOptions = {},
-): Promise<RunningApp> {
-  const dataDir = options.databaseUrl
-    ? undefined
-    : (options.dataDir ?? (await pgliteDir(context, upstreamUrl)));
-  return startApp(name, sharedEnv(upstreamUrl), { ...options, ...(dataDir ? { dataDir } : {}) });
 }
 
 async function post(url: string, body: unknown, token?: string) {

@@ -1,6 +1,7 @@
 // The load generator's own process: it runs autocannon jobs it receives over IPC and answers
 // with the figures and the CPU it spent, so the bench can tell when the client was the limit.
 import autocannon from 'autocannon';
+import { Agent, request } from 'undici';
 import type { LoadJob, LoadResult } from './load.js';
 
 process.on('message', (message: { id: number; job: LoadJob }) => {
@@ -10,7 +11,38 @@ process.on('message', (message: { id: number; job: LoadJob }) => {
   );
 });
 
+/**
+ * A warm-up of `amount` requests, nothing measured. autocannon never runs for less than a
+ * second, even with `amount`, and the quick modes warm up every contender of every variant.
+ */
+async function warm(job: LoadJob & { amount: number }): Promise<LoadResult> {
+  const agent = new Agent({ connections: job.connections });
+  let left = job.amount;
+  let non2xx = 0;
+  let errors = 0;
+  const worker = async () => {
+    while (left-- > 0) {
+      try {
+        const res = await request(job.url, {
+          dispatcher: agent,
+          method: (job.method ?? 'GET') as 'GET',
+          headers: job.headers ?? {},
+          ...(job.body === undefined ? {} : { body: job.body }),
+        });
+        await res.body.dump();
+        if (res.statusCode >= 300) non2xx++;
+      } catch {
+        errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(job.connections, job.amount) }, worker));
+  await agent.close();
+  return { rps: 0, p50: 0, p99: 0, total: job.amount, non2xx, errors, clientCpu: 0 };
+}
+
 async function run(job: LoadJob): Promise<LoadResult> {
+  if (job.amount) return warm({ ...job, amount: job.amount });
   const cpu = process.cpuUsage();
   const began = performance.now();
   const r = await autocannon({

@@ -7,6 +7,8 @@ export interface LoadJob {
   readonly url: string;
   readonly connections: number;
   readonly durationS: number;
+  /** A warm-up of this many requests instead, with nothing measured (see load-worker.ts). */
+  readonly amount?: number;
   readonly method?: string;
   readonly headers?: Record<string, string>;
   readonly body?: string;

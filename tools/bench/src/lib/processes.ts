@@ -1,15 +1,21 @@
-// Starts the processes under test the way tools/start does (node --import tsx with the source
-// condition, env from config), plus the probe preload and an IPC slot to talk to it.
+// Starts the processes under test: the apps from their build output (`node dist/main.js`, as
+// they run in production; the bench target builds them first), helpers written in TypeScript
+// through tsx, each with the probe preloaded and an IPC slot to talk to it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ProbeReading } from './probe.js';
+import { openDatabase } from '@switchyard/domain';
+import type { ProbeReading } from './probe-reading.js';
 
 export const WORKSPACE = fileURLToPath(new URL('../../../../', import.meta.url));
-const PROBE = fileURLToPath(new URL('./probe.ts', import.meta.url));
+// Plain JavaScript, so that preloading it brings no TypeScript loader into a measured app.
+const PROBE = fileURLToPath(new URL('./probe.mjs', import.meta.url));
+
+/** The app's build output, relative to the workspace. */
+export const appEntry = (name: AppName) => `apps/${name}/dist/main.js`;
 
 export type AppName = 'express-api' | 'fastify-api';
 export const APPS: readonly AppName[] = ['express-api', 'fastify-api'];
@@ -40,8 +46,9 @@ export interface Proc {
 }
 
 /**
- * Spawns `node --import tsx [--import probe] <entry>` with PORT/HOST set and an IPC channel.
- * `entry` is relative to the workspace.
+ * Spawns `node [--import tsx --conditions=@switchyard/source] --import probe <entry>` with
+ * PORT/HOST set and an IPC channel; tsx only for a `.ts` entry. `entry` is relative to the
+ * workspace.
  */
 export async function spawnProc(
   name: string,
@@ -52,7 +59,12 @@ export async function spawnProc(
   const spawnedAt = performance.now();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', PROBE, '--conditions=@switchyard/source', entry],
+    [
+      ...(entry.endsWith('.ts') ? ['--import', 'tsx', '--conditions=@switchyard/source'] : []),
+      '--import',
+      PROBE,
+      entry,
+    ],
     {
       cwd: WORKSPACE,
       env: {
@@ -129,7 +141,7 @@ export async function waitReady(proc: Proc, urlPath = '/ready', timeoutMs = 90_0
 /** Temp folders for PGlite data dirs, and a template so that each app skips initdb. */
 export class DataDirs {
   #root: string | undefined;
-  #template: string | undefined;
+  #template: Promise<string> | undefined;
   #n = 0;
 
   async root(): Promise<string> {
@@ -142,20 +154,26 @@ export class DataDirs {
     return path.join(await this.root(), `db-${this.#n++}`);
   }
 
-  /** Remembers a data dir that an app has initialised (and that is now closed) as the template. */
-  setTemplate(dir: string): void {
-    this.#template = dir;
+  /**
+   * A data dir that has been through initdb and the migrations and is closed again: what an
+   * app finds on its second start. Made once, in this process, with the apps' own
+   * openDatabase().
+   */
+  template(): Promise<string> {
+    this.#template ??= (async () => {
+      const dir = await this.fresh();
+      const db = await openDatabase({ dataDir: dir });
+      await db.close();
+      return dir;
+    })();
+    return this.#template;
   }
 
-  get hasTemplate(): boolean {
-    return this.#template !== undefined;
-  }
-
-  /** A copy of the template: what an app finds on its second start. */
+  /** A copy of the template. */
   async copy(): Promise<string> {
-    if (!this.#template) throw new Error('no PGlite template yet');
+    const template = await this.template();
     const dir = await this.fresh();
-    await cp(this.#template, dir, { recursive: true });
+    await cp(template, dir, { recursive: true });
     return dir;
   }
 
@@ -172,7 +190,7 @@ export interface AppOptions {
   readonly dataDir?: string;
 }
 
-/** Starts `apps/<name>/src/main.ts` and waits for /ready. */
+/** Starts the app's build output and waits for /ready. */
 export async function startApp(
   name: AppName,
   shared: Record<string, string>,
@@ -183,7 +201,7 @@ export async function startApp(
     : options.dataDir
       ? { PGLITE_DATA_DIR: options.dataDir }
       : {};
-  const proc = await spawnProc(name, `apps/${name}/src/main.ts`, {
+  const proc = await spawnProc(name, appEntry(name), {
     ...shared,
     ...db,
     ...options.env,

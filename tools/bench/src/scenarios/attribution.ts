@@ -5,103 +5,59 @@
 //   Express app → Express control: style (and the app's extra middleware), same framework
 //   Express control → Fastify control: framework only, same handlers
 //   Fastify control → Fastify app: what the full Fastify app adds on top
-import { startUpstream } from '@switchyard/upstream';
 import { scenarioTitles } from '../lib/titles.js';
-import { table, type Context, type Scenario, type Section } from '../lib/context.js';
-import { pgliteDir, sharedEnv, signIn, timeMessage } from '../lib/gateway.js';
-import { LoadGenerator } from '../lib/load.js';
-import { spawnProc, waitReady, type Proc } from '../lib/processes.js';
+import {
+  SLOW_UPSTREAM_MS,
+  table,
+  type Context,
+  type Scenario,
+  type Section,
+} from '../lib/context.js';
+import { DEFAULT_SOURCES, type AppSpec } from '../lib/fleet.js';
+import { timeMessage } from '../lib/gateway.js';
+import { CONTROLS, lightRoute } from './throughput.js';
 import { step } from '../lib/progress.js';
 import { fmt, fmtSummary, summarize, type Summary } from '../lib/stats.js';
 import { barChart } from '../lib/svg.js';
 
-const K = 10;
-const LATENCY_MS = 50;
+const K = DEFAULT_SOURCES;
+const LATENCY_MS = SLOW_UPSTREAM_MS;
+// The two apps are the same processes as scenario 1's K = 10 pair and scenarios 2 and 3's; the
+// GET /v1/bots figures come from scenario 3's light-route runs, where all four run interleaved.
 const CONTENDERS = [
-  { name: 'Express app (blocking style)', entry: 'apps/express-api/src/main.ts', env: {} },
+  { name: 'Express app (blocking style)', light: 'Express app', spec: { kind: 'express-api' } },
   {
     name: 'Express control (async handlers)',
-    entry: 'tools/bench/src/attribution/server.ts',
-    env: { BENCH_FRAMEWORK: 'express' },
+    light: CONTROLS[0]!.name,
+    spec: CONTROLS[0]!.spec,
   },
   {
     name: 'Fastify control (async handlers)',
-    entry: 'tools/bench/src/attribution/server.ts',
-    env: { BENCH_FRAMEWORK: 'fastify' },
+    light: CONTROLS[1]!.name,
+    spec: CONTROLS[1]!.spec,
   },
-  { name: 'Fastify app', entry: 'apps/fastify-api/src/main.ts', env: {} },
-] as const;
+  { name: 'Fastify app', light: 'Fastify app', spec: { kind: 'fastify-api' } },
+] as const satisfies ReadonlyArray<{ name: string; light: string; spec: AppSpec }>;
 
 export const attribution: Scenario = {
   id: 'attribution',
   title: scenarioTitles.attribution,
+  needs: () => CONTENDERS.map((c) => c.spec),
   async run(context: Context): Promise<Section> {
     const { rounds, durationS } = context.options;
-    const upstream = await startUpstream({ port: 0, latencyMs: LATENCY_MS, logSize: 10 });
-    const procs: Proc[] = [];
-    const gen = new LoadGenerator();
-    const rps = CONTENDERS.map(() => [] as number[]);
+    const light = await lightRoute(context);
+    const ordered = await Promise.all(CONTENDERS.map((c) => context.fleet.get(c.spec)));
     const fan = CONTENDERS.map(() => [] as number[]);
-    try {
-      const env = sharedEnv(upstream.url, {
-        ENSEMBLE_SOURCES: String(K),
-        UPSTREAM_TIMEOUT_MS: '30000',
-      });
-      await step('  start the two apps and the two controls', async () => {
-        const dirs = await Promise.all(
-          CONTENDERS.map(() => pgliteDir(context, context.upstreamUrl)),
-        );
-        const started = await Promise.allSettled(
-          CONTENDERS.map(async (c, i) => {
-            const p = await spawnProc(c.name, c.entry, {
-              ...env,
-              ...c.env,
-              PGLITE_DATA_DIR: dirs[i]!,
-            });
-            procs.push(p);
-            await waitReady(p);
-          }),
-        );
-        const failed = started.find((s) => s.status === 'rejected');
-        if (failed) throw failed.reason;
-      });
-      const ordered = CONTENDERS.map((c) => procs.find((p) => p.name === c.name)!);
-      const tokens = await Promise.all(ordered.map(async (p) => (await signIn(p.url)).token));
-      await step(
-        `  ${rounds} interleaved rounds: GET /v1/bots for ${durationS} s, one ensemble request (K = ${K})`,
-        async () => {
-          for (const [i, p] of ordered.entries()) {
-            await gen.run({
-              url: `${p.url}/v1/bots`,
-              connections: 100,
-              durationS: 1,
-              headers: { authorization: `Bearer ${tokens[i]}` },
-            });
-            await timeMessage(p.url, tokens[i]!, 'ensemble');
-          }
-          for (let r = 0; r < rounds; r++) {
-            for (const [i, p] of ordered.entries()) {
-              const res = await gen.run({
-                url: `${p.url}/v1/bots`,
-                connections: 100,
-                durationS,
-                headers: { authorization: `Bearer ${tokens[i]}` },
-              });
-              if (res.non2xx) throw new Error(`${p.name}: ${res.non2xx} non-2xx answers`);
-              rps[i]!.push(res.rps);
-              fan[i]!.push(await timeMessage(p.url, tokens[i]!, 'ensemble'));
-            }
-          }
-        },
-      );
-    } finally {
-      gen.close();
-      await Promise.all(procs.map((p) => p.stop()));
-      await upstream.close();
-    }
-    const r = rps.map(summarize);
-    const f = fan.map(summarize);
-    return report(r, f, rounds, durationS);
+    await step(`  ${rounds} interleaved ensemble requests (K = ${K}) per process`, async () => {
+      for (const p of ordered) await timeMessage(p.url, p.user.token, 'ensemble'); // warm-up
+      for (let r = 0; r < rounds; r++) {
+        for (const [i, p] of ordered.entries()) {
+          fan[i]!.push(await timeMessage(p.url, p.user.token, 'ensemble'));
+        }
+      }
+    });
+    const rps = CONTENDERS.map((c) => light.figures.get(c.light)!.rps);
+    return report(rps, fan.map(summarize), rounds, durationS);
   },
 };
 
@@ -118,7 +74,7 @@ function report(rps: Summary[], fan: Summary[], rounds: number, durationS: numbe
   const total = log(faApp / exApp);
   const clear = Number.isFinite(total) && Math.abs(total) > 0.1;
   const tables = [
-    `${rounds} interleaved rounds (median (min–max)): GET /v1/bots at 100 connections for ${durationS} s, then one ensemble message with K = ${K} sources at ${LATENCY_MS} ms.`,
+    `${rounds} interleaved rounds each (median (min–max)): GET /v1/bots at 100 connections for ${durationS} s (the light-route runs of scenario 3, where the four processes take turns with the ceilings), and one ensemble message with K = ${K} sources at ${LATENCY_MS} ms.`,
     '',
     table(
       ['process', 'GET /v1/bots req/s', 'ensemble K = 10'],

@@ -4,9 +4,9 @@
 import { scenarioTitles } from '../lib/titles.js';
 import { availableParallelism } from 'node:os';
 import { table, type Context, type Scenario, type Section, type Target } from '../lib/context.js';
-import { defaultPair } from '../lib/gateway.js';
+import type { AppSpec } from '../lib/fleet.js';
 import { LoadGenerator, type LoadResult } from '../lib/load.js';
-import type { ProbeReading } from '../lib/probe.js';
+import type { ProbeReading } from '../lib/probe-reading.js';
 import { step } from '../lib/progress.js';
 import { fmt, fmtRatio, fmtSummary, summarize } from '../lib/stats.js';
 import { barChart } from '../lib/svg.js';
@@ -26,12 +26,21 @@ interface Run {
   readonly loopLoaded: ProbeReading;
 }
 
+const APPS: Record<'express' | 'fastify', AppSpec> = {
+  express: { kind: 'express-api' },
+  fastify: { kind: 'fastify-api' },
+};
+
 export const blocking: Scenario = {
   id: 'blocking',
   title: scenarioTitles.blocking,
+  needs: () => Object.values(APPS),
   async run(context: Context): Promise<Section> {
     const { rounds, durationS } = context.options;
-    const pair = await step('  start both apps', () => defaultPair(context));
+    const pair = {
+      express: await context.fleet.get(APPS.express),
+      fastify: await context.fleet.get(APPS.fastify),
+    };
     const probeGen = new LoadGenerator();
     const loginGen = new LoadGenerator();
     const runs = { express: [] as Run[], fastify: [] as Run[] };
@@ -42,7 +51,7 @@ export const blocking: Scenario = {
           for (let r = 0; r < rounds; r++) {
             for (const key of ['express', 'fastify'] as const) {
               const app = pair[key];
-              const user = pair.users[key];
+              const user = app.user;
               const measured = {
                 url: `${app.url}/v1/bots`,
                 connections: PROBE_CONNECTIONS,

@@ -34,13 +34,7 @@ export const dispatch: Scenario = {
       for (let r = 0; r < rounds; r++) {
         const { stdout } = await run(
           process.execPath,
-          [
-            '--import',
-            'tsx',
-            '--conditions=@switchyard/source',
-            'tools/bench/src/scenarios/dispatch-child.ts',
-            String(scale),
-          ],
+          ['tools/bench/src/scenarios/dispatch-child.mjs', String(scale)],
           { cwd: WORKSPACE, timeout: 120_000 },
         );
         samples.push(JSON.parse(stdout.trim().split('\n').pop()!) as Record<Key, number>);
@@ -91,15 +85,15 @@ export const dispatch: Scenario = {
       },
     ];
     const reading = [
-      `A registry lookup costs ${fmt(s.resolveSyncNs.median)} ns in a plain loop and ${fmt(base)} ns when awaited like a handler would; a warm import() of an already loaded module still costs ${fmt(s.warmImportNs.median)} ns (${fmt(s.warmImportNs.median / base)}×), because every import() resolves the specifier again and returns a promise; under the tsx loader that resolution also goes through the loader's hooks, which Node 20 runs on a separate thread.`,
+      `A registry lookup costs ${fmt(s.resolveSyncNs.median)} ns in a plain loop and ${fmt(base)} ns when awaited like a handler would; a warm import() of an already loaded module still costs ${fmt(s.warmImportNs.median)} ns (${fmt(s.warmImportNs.median / base)}×), because every import() resolves the specifier again and returns a promise.`,
       `A cold import() costs ${fmt(s.coldImportNs.median / 1000)} µs per call in a loop and ${fmt(s.firstImport.median / 1000)} µs for the first one in a fresh process (loader start-up included): ${fmt(ratio)}× and ${fmt(s.firstImport.median / base)}× the registry. The per-request import pays it on every new module URL, and on the first request after each start.`,
-      'The modules are tiny fixtures (one class, no imports); a real bot module with imports costs more to load cold, so these cold figures are a lower bound. The processes run under the tsx loader, as the apps do here, which adds to every import() resolution.',
+      'The modules are tiny fixtures (one class, no imports); a real bot module with imports costs more to load cold, so these cold figures are a lower bound.',
     ];
     return {
       id: 'dispatch',
       title: dispatch.title,
       method:
-        "Each round is a fresh `node --import tsx` process (`dispatch-child.ts`). It first times one import() and one require() of a fixture bot module (the first request after start), then loops: `bots.resolve('echo')` from `@switchyard/domain`'s registry, import() of a new URL each time (`?v=<n>`, so the module cache misses), import() of the cached module, require() after deleting the cache entry, and a cached require(), all timed with `process.hrtime.bigint()`.",
+        "Each round is a fresh plain `node` process (`dispatch-child.mjs`, against the built `@switchyard/domain`, as the apps run in production). It first times one import() and one require() of a fixture bot module (the first request after start), then loops: `bots.resolve('echo')` from `@switchyard/domain`'s registry, import() of a new URL each time (`?v=<n>`, so the module cache misses), import() of the cached module, require() after deleting the cache entry, and a cached require(), all timed with `process.hrtime.bigint()`.",
       tables,
       charts,
       targets,

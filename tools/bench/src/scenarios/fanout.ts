@@ -1,22 +1,28 @@
 // Scenario 1: the fan-out. The ensemble bot asks K sources at 50 ms each: Express awaits them
 // one after another, Fastify runs FANOUT_CONCURRENCY at once. Then the same 100 calls from a
 // plain client at several concurrency limits, to show where the curve flattens.
-import { startUpstream } from '@switchyard/upstream';
 import { Agent, request } from 'undici';
 import { scenarioTitles } from '../lib/titles.js';
-import { table, type Context, type Scenario, type Section, type Target } from '../lib/context.js';
-import { signIn, startGateway, timeMessage, type RunningApp } from '../lib/gateway.js';
+import {
+  SLOW_UPSTREAM_MS,
+  table,
+  type Context,
+  type Scenario,
+  type Section,
+  type Target,
+} from '../lib/context.js';
+import type { AppSpec } from '../lib/fleet.js';
+import { timeMessage } from '../lib/gateway.js';
 import { step } from '../lib/progress.js';
 import { fmt, fmtRatio, fmtSummary, summarize, type Summary } from '../lib/stats.js';
 import { barChart, lineChart } from '../lib/svg.js';
 
-const LATENCY_MS = 50;
+const LATENCY_MS = SLOW_UPSTREAM_MS;
 const CALLS = 100;
 
 interface Contender {
   readonly key: string;
-  readonly name: 'express-api' | 'fastify-api';
-  readonly env: Record<string, string>;
+  readonly spec: AppSpec;
 }
 
 /** Runs `n` tasks with at most `limit` at once. */
@@ -28,71 +34,55 @@ async function pool(n: number, limit: number, task: (i: number) => Promise<void>
   await Promise.all(Array.from({ length: Math.min(limit, n) }, worker));
 }
 
+const ksFor = (mode: string) => (mode === 'smoke' ? [10] : [1, 10, 100]);
+
+function contendersFor(k: number, mode: string): Contender[] {
+  const spec = (kind: AppSpec['kind'], env: Record<string, string> = {}): AppSpec => ({
+    kind,
+    env: { ENSEMBLE_SOURCES: String(k), ...env },
+  });
+  return [
+    { key: 'express-api', spec: spec('express-api') },
+    { key: 'fastify-api', spec: spec('fastify-api') },
+    // The same app with its bound lifted, to show what FANOUT_CONCURRENCY costs at K = 100.
+    ...(k === 100 && mode !== 'smoke'
+      ? [{ key: 'fastify-api c100', spec: spec('fastify-api', { FANOUT_CONCURRENCY: '100' }) }]
+      : []),
+  ];
+}
+
 export const fanout: Scenario = {
   id: 'fanout',
   title: scenarioTitles.fanout,
+  needs: ({ options }) =>
+    ksFor(options.mode).flatMap((k) => contendersFor(k, options.mode).map((c) => c.spec)),
   async run(context: Context): Promise<Section> {
     const { mode, rounds } = context.options;
-    const ks = mode === 'smoke' ? [10] : [1, 10, 100];
-    const upstream = await startUpstream({ port: 0, latencyMs: LATENCY_MS, logSize: 10 });
+    const ks = ksFor(mode);
     const results = new Map<string, Summary>();
-    const extra = mode === 'smoke' ? [] : ['fastify-api c100'];
-    try {
-      for (const k of ks) {
-        const contenders: Contender[] = [
-          { key: 'express-api', name: 'express-api', env: {} },
-          { key: 'fastify-api', name: 'fastify-api', env: {} },
-          ...(k === 100 && extra.length
-            ? [
-                {
-                  key: 'fastify-api c100',
-                  name: 'fastify-api' as const,
-                  env: { FANOUT_CONCURRENCY: '100' },
-                },
-              ]
-            : []),
-        ];
-        const apps: RunningApp[] = [];
-        try {
-          await step(`  K = ${k}: start ${contenders.length} apps`, async () => {
-            const started = await Promise.allSettled(
-              contenders.map((c) =>
-                startGateway(context, c.name, upstream.url, {
-                  env: { ENSEMBLE_SOURCES: String(k), UPSTREAM_TIMEOUT_MS: '30000', ...c.env },
-                }),
-              ),
-            );
-            for (const s of started) if (s.status === 'fulfilled') apps.push(s.value);
-            const failed = started.find((s) => s.status === 'rejected');
-            if (failed) throw failed.reason;
-          });
-          const tokens = await Promise.all(apps.map(async (a) => (await signIn(a.url)).token));
-          const samples = contenders.map(() => [] as number[]);
-          await step(`  K = ${k}: ${rounds} interleaved requests per app`, async () => {
-            // One warm-up request each: connection pools, JIT.
-            for (const [i, a] of apps.entries()) {
-              // A warm-up of several seconds (Express at K = 100) would change nothing measurable.
-              if (contenders[i]!.name === 'express-api' && k * LATENCY_MS >= 1000) continue;
-              await timeMessage(a.url, tokens[i]!, 'ensemble');
-            }
-            for (let r = 0; r < rounds; r++) {
-              for (const [i, a] of apps.entries()) {
-                samples[i]!.push(await timeMessage(a.url, tokens[i]!, 'ensemble'));
-              }
-            }
-          });
-          contenders.forEach((c, i) => results.set(`${c.key}@${k}`, summarize(samples[i]!)));
-        } finally {
-          await Promise.all(apps.map((a) => a.stop()));
+    for (const k of ks) {
+      const contenders = contendersFor(k, mode);
+      const apps = await Promise.all(contenders.map((c) => context.fleet.get(c.spec)));
+      const samples = contenders.map(() => [] as number[]);
+      await step(`  K = ${k}: ${rounds} interleaved requests per app`, async () => {
+        // One warm-up request each: connection pools, JIT.
+        for (const [i, a] of apps.entries()) {
+          // A warm-up of several seconds (Express at K = 100) would change nothing measurable.
+          if (contenders[i]!.spec.kind === 'express-api' && k * LATENCY_MS >= 1000) continue;
+          await timeMessage(a.url, a.user.token, 'ensemble');
         }
-      }
-      const sweep = await step('  client-side sweep: 100 calls at several limits', () =>
-        clientSweep(upstream.url, mode === 'smoke' ? 1 : mode === 'quick' ? 1 : rounds, mode),
-      );
-      return report(ks, results, sweep, rounds);
-    } finally {
-      await upstream.close();
+        for (let r = 0; r < rounds; r++) {
+          for (const [i, a] of apps.entries()) {
+            samples[i]!.push(await timeMessage(a.url, a.user.token, 'ensemble'));
+          }
+        }
+      });
+      contenders.forEach((c, i) => results.set(`${c.key}@${k}`, summarize(samples[i]!)));
     }
+    const sweep = await step('  client-side sweep: 100 calls at several limits', () =>
+      clientSweep(context.slowUpstreamUrl, mode === 'full' ? rounds : 1, mode),
+    );
+    return report(ks, results, sweep, rounds);
   },
 };
 
@@ -146,7 +136,9 @@ async function clientSweep(base: string, runs: number, mode: string): Promise<Sw
         await Promise.all(Array.from({ length: CALLS }, (_, i) => call(i)));
       }),
     });
-    for (const limit of limits.filter((l) => l > 1)) {
+    // --quick measures the no-keep-alive curve at fewer points; the full run has them all.
+    const points = mode === 'quick' && !keepAlive ? [20, 100, 500] : limits.filter((l) => l > 1);
+    for (const limit of points) {
       rows.push({
         label: `bounded pool of ${limit}, ${ka}`,
         limit,

@@ -1,13 +1,19 @@
 // Scenario 3: throughput at 100 connections, with a bare node:http and a bare Fastify
 // hello-world in the same run as the ceiling.
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { scenarioTitles } from '../lib/titles.js';
-import { table, type Context, type Scenario, type Section, type Target } from '../lib/context.js';
-import { defaultPair, signIn, startGateway, type RunningApp } from '../lib/gateway.js';
+import {
+  table,
+  warmup,
+  type Context,
+  type Options,
+  type Scenario,
+  type Section,
+  type Target,
+} from '../lib/context.js';
+import type { AppSpec, FleetApp } from '../lib/fleet.js';
 import { CLIENT_SATURATED, LoadGenerator, type LoadJob, type LoadResult } from '../lib/load.js';
 import { spawnProc, waitReady, type Proc } from '../lib/processes.js';
-import type { ProbeReading } from '../lib/probe.js';
+import type { ProbeReading } from '../lib/probe-reading.js';
 import { step } from '../lib/progress.js';
 import { fmt, fmtSummary, summarize, type Summary } from '../lib/stats.js';
 import { barChart } from '../lib/svg.js';
@@ -47,11 +53,12 @@ async function measure(
   gen: LoadGenerator,
   rounds: number,
   durationS: number,
+  options: Options,
 ): Promise<Map<string, Figures>> {
   const runs = new Map<string, Array<{ load: LoadResult; probe: ProbeReading }>>();
   for (const c of variant.contenders) {
     // Warm-up (JIT, pools), not counted.
-    await gen.run({ ...c.job, connections: CONNECTIONS, durationS: 1 });
+    await gen.run({ ...c.job, connections: CONNECTIONS, ...warmup(options) });
     runs.set(c.name, []);
   }
   for (let r = 0; r < rounds; r++) {
@@ -77,170 +84,150 @@ async function measure(
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
+const PGLITE: readonly AppSpec[] = [{ kind: 'express-api' }, { kind: 'fastify-api' }];
+const POSTGRES: readonly AppSpec[] = [
+  { kind: 'express-api', database: 'postgres' },
+  { kind: 'fastify-api', database: 'postgres' },
+];
+/** The PostgreSQL variants are in full runs only: two more apps and four more runs. */
+const withPostgres = (context: Pick<Context, 'options' | 'postgresUrl'>) =>
+  context.postgresUrl !== undefined && context.options.mode === 'full';
+
+const bots = (app: FleetApp) => ({ url: `${app.url}/v1/bots`, headers: auth(app.user.token) });
+
+/** Scenario 6's control pair, measured on the light route beside the apps when it runs. */
+export const CONTROLS: ReadonlyArray<{ readonly name: string; readonly spec: AppSpec }> = [
+  { name: 'Express control', spec: { kind: 'control-express' } },
+  { name: 'Fastify control', spec: { kind: 'control-fastify' } },
+];
+
+const lightRuns = new WeakMap<
+  Context,
+  Promise<{ variant: Variant; figures: Map<string, Figures> }>
+>();
+
+/**
+ * The light route (GET /v1/bots) for the ceilings, the apps and, when scenario 6 is in the run,
+ * its control pair: measured once, interleaved, and shared by scenarios 3 and 6.
+ */
+export function lightRoute(context: Context) {
+  let run = lightRuns.get(context);
+  if (!run) {
+    run = measureLightRoute(context);
+    lightRuns.set(context, run);
+  }
+  return run;
+}
+
+async function measureLightRoute(context: Context) {
+  const { only, rounds, durationS } = context.options;
+  const withControls = !only.length || only.includes('attribution');
+  const [express, fastify, ...controls] = await Promise.all(
+    [...PGLITE, ...(withControls ? CONTROLS.map((c) => c.spec) : [])].map((s) =>
+      context.fleet.get(s),
+    ),
+  );
+  const ceilings = await step('  start the bare node:http and Fastify hello-worlds', async () => {
+    const procs = await Promise.all([
+      spawnProc('node:http', 'tools/bench/src/ceilings/node-http.ts', {}),
+      spawnProc('bare Fastify', 'tools/bench/src/ceilings/fastify-hello.ts', {}),
+    ]);
+    await Promise.all(procs.map((p) => waitReady(p, '/')));
+    return procs;
+  });
+  const gen = new LoadGenerator();
+  try {
+    const [nodeHttp, bareFastify] = ceilings as [Proc, Proc];
+    const variant: Variant = {
+      id: 'light',
+      title: 'Light route: GET /v1/bots (authenticated: one session lookup)',
+      contenders: [
+        { name: 'bare node:http', proc: nodeHttp, job: { url: `${nodeHttp.url}/` } },
+        { name: 'bare Fastify', proc: bareFastify, job: { url: `${bareFastify.url}/` } },
+        { name: 'Express app', proc: express!, job: bots(express!) },
+        ...controls.map((c, i) => ({ name: CONTROLS[i]!.name, proc: c, job: bots(c) })),
+        { name: 'Fastify app', proc: fastify!, job: bots(fastify!) },
+      ],
+    };
+    const figures = await step(
+      `  light route: ${rounds} interleaved runs of ${durationS} s per contender`,
+      () => measure(variant, gen, rounds, durationS, context.options),
+    );
+    return { variant, figures };
+  } finally {
+    gen.close();
+    await Promise.all(ceilings.map((p) => p.stop()));
+  }
+}
+
 export const throughput: Scenario = {
   id: 'throughput',
   title: scenarioTitles.throughput,
+  needs: (context) => [...PGLITE, ...(withPostgres(context) ? POSTGRES : [])],
   async run(context: Context): Promise<Section> {
     const { rounds, durationS, mode } = context.options;
-    const pair = await step('  start both apps', () => defaultPair(context));
-    const ceilings = await step('  start the bare node:http and Fastify hello-worlds', async () => {
-      const procs = await Promise.all([
-        spawnProc('node:http', 'tools/bench/src/ceilings/node-http.ts', {}),
-        spawnProc('bare Fastify', 'tools/bench/src/ceilings/fastify-hello.ts', {}),
-      ]);
-      await Promise.all(procs.map((p) => waitReady(p, '/')));
-      return procs;
-    });
-    const extra: RunningApp[] = [];
+    const light = await lightRoute(context);
+    const [express, fastify] = await Promise.all(PGLITE.map((s) => context.fleet.get(s)));
     const gen = new LoadGenerator();
-    const results = new Map<string, Map<string, Figures>>();
-    const variants: Variant[] = [];
+    const results = new Map<string, Map<string, Figures>>([['light', light.figures]]);
+    const variants: Variant[] = [light.variant];
     const skipped: string[] = [];
-    let dropDb: (() => Promise<void>) | undefined;
+    const apps = (job: (app: FleetApp) => Contender['job'], ex: FleetApp, fa: FleetApp) => [
+      { name: 'Express app', proc: ex, job: job(ex) },
+      { name: 'Fastify app', proc: fa, job: job(fa) },
+    ];
+    const write = (app: FleetApp) => ({
+      url: `${app.url}/v1/bots/echo/messages`,
+      method: 'POST',
+      headers: { ...auth(app.user.token), 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'hello' }),
+    });
+    const proxy = (app: FleetApp) => ({
+      url: `${app.url}/v1/proxy/httpbin/delay/${SLOW_MS}`,
+      headers: auth(app.user.token),
+    });
     try {
-      const [nodeHttp, bareFastify] = ceilings as [Proc, Proc];
-      const botsJob = (token: string) => ({ headers: auth(token) });
-      variants.push({
-        id: 'light',
-        title: 'Light route: GET /v1/bots (authenticated: one session lookup)',
-        contenders: [
-          { name: 'bare node:http', proc: nodeHttp, job: { url: `${nodeHttp.url}/` } },
-          { name: 'bare Fastify', proc: bareFastify, job: { url: `${bareFastify.url}/` } },
-          {
-            name: 'Express app',
-            proc: pair.express,
-            job: { url: `${pair.express.url}/v1/bots`, ...botsJob(pair.users.express.token) },
-          },
-          {
-            name: 'Fastify app',
-            proc: pair.fastify,
-            job: { url: `${pair.fastify.url}/v1/bots`, ...botsJob(pair.users.fastify.token) },
-          },
-        ],
-      });
-      const write = (app: RunningApp, token: string) => ({
-        url: `${app.url}/v1/bots/echo/messages`,
-        method: 'POST',
-        headers: { ...auth(token), 'content-type': 'application/json' },
-        body: JSON.stringify({ text: 'hello' }),
-      });
       variants.push({
         id: 'write-pglite',
         title: 'Database write: POST /v1/bots/echo/messages on PGlite',
-        contenders: [
-          {
-            name: 'Express app',
-            proc: pair.express,
-            job: write(pair.express, pair.users.express.token),
-          },
-          {
-            name: 'Fastify app',
-            proc: pair.fastify,
-            job: write(pair.fastify, pair.users.fastify.token),
-          },
-        ],
+        contenders: apps(write, express!, fastify!),
       });
-      if (context.postgresUrl && mode !== 'smoke') {
-        const created = await step('  start both apps on the PostgreSQL server', async () => {
-          const admin = new pg.Client({ connectionString: context.postgresUrl });
-          await admin.connect();
-          const name = `switchyard_bench_${randomUUID().slice(0, 8)}`;
-          await admin.query(`create database ${name}`);
-          await admin.end();
-          const url = new URL(context.postgresUrl!);
-          url.pathname = `/${name}`;
-          dropDb = async () => {
-            const c = new pg.Client({ connectionString: context.postgresUrl });
-            await c.connect();
-            await c.query(`drop database if exists ${name} with (force)`);
-            await c.end();
-          };
-          // One after the other: both would run the migrations on the same new database.
-          const ex = await startGateway(context, 'express-api', context.upstreamUrl, {
-            databaseUrl: url.href,
-          });
-          extra.push(ex);
-          const fa = await startGateway(context, 'fastify-api', context.upstreamUrl, {
-            databaseUrl: url.href,
-          });
-          extra.push(fa);
-          return { ex, fa, users: await Promise.all([signIn(ex.url), signIn(fa.url)]) };
-        });
+      if (withPostgres(context)) {
+        const [ex, fa] = await Promise.all(POSTGRES.map((s) => context.fleet.get(s)));
         variants.push({
           id: 'light-postgres',
           title: 'Light route on the PostgreSQL server: GET /v1/bots',
-          contenders: [
-            {
-              name: 'Express app',
-              proc: created.ex,
-              job: { url: `${created.ex.url}/v1/bots`, ...botsJob(created.users[0].token) },
-            },
-            {
-              name: 'Fastify app',
-              proc: created.fa,
-              job: { url: `${created.fa.url}/v1/bots`, ...botsJob(created.users[1].token) },
-            },
-          ],
+          contenders: apps(bots, ex!, fa!),
         });
-        if (mode !== 'full') skipped.push('the PostgreSQL write variant (full runs only)');
-        if (mode === 'full')
-          variants.push({
-            id: 'write-postgres',
-            title: 'Database write: POST /v1/bots/echo/messages on the PostgreSQL server',
-            contenders: [
-              {
-                name: 'Express app',
-                proc: created.ex,
-                job: write(created.ex, created.users[0].token),
-              },
-              {
-                name: 'Fastify app',
-                proc: created.fa,
-                job: write(created.fa, created.users[1].token),
-              },
-            ],
-          });
+        variants.push({
+          id: 'write-postgres',
+          title: 'Database write: POST /v1/bots/echo/messages on the PostgreSQL server',
+          contenders: apps(write, ex!, fa!),
+        });
       } else {
         skipped.push(
           context.postgresUrl
-            ? 'PostgreSQL variant (not in --smoke)'
-            : 'PostgreSQL variant (the server did not answer)',
+            ? `the PostgreSQL variants (full runs only, not in --${mode})`
+            : 'the PostgreSQL variants (the server did not answer)',
         );
       }
-      const proxy = (app: RunningApp, token: string) => ({
-        url: `${app.url}/v1/proxy/httpbin/delay/${SLOW_MS}`,
-        headers: auth(token),
-      });
       variants.push({
         id: 'proxy',
         title: `Proxy with a slow upstream: GET /v1/proxy/httpbin/delay/${SLOW_MS}`,
-        contenders: [
-          {
-            name: 'Express app',
-            proc: pair.express,
-            job: proxy(pair.express, pair.users.express.token),
-          },
-          {
-            name: 'Fastify app',
-            proc: pair.fastify,
-            job: proxy(pair.fastify, pair.users.fastify.token),
-          },
-        ],
+        contenders: apps(proxy, express!, fastify!),
       });
-      for (const v of variants) {
+      for (const v of variants.filter((v) => !results.has(v.id))) {
         results.set(
           v.id,
           await step(`  ${v.id}: ${rounds} interleaved runs of ${durationS} s per contender`, () =>
-            measure(v, gen, rounds, durationS),
+            measure(v, gen, rounds, durationS, context.options),
           ),
         );
       }
     } finally {
       gen.close();
-      await Promise.all([...ceilings.map((p) => p.stop()), ...extra.map((p) => p.stop())]);
-      await dropDb?.().catch(() => undefined);
     }
-    return report(variants, results, skipped, rounds, durationS);
+    return report(variants, results, skipped, rounds, durationS, context.options);
   },
 };
 
@@ -250,6 +237,7 @@ function report(
   skipped: readonly string[],
   rounds: number,
   durationS: number,
+  options: Options,
 ): Section {
   const light = results.get('light')!;
   const fig = (v: string, name: string) => results.get(v)?.get(name);
@@ -258,7 +246,7 @@ function report(
   const exRps = light.get('Express app')!.rps.median;
   const faRps = light.get('Fastify app')!.rps.median;
   const parts: string[] = [
-    `autocannon, ${CONNECTIONS} connections, ${rounds} interleaved runs of ${durationS} s per contender after a 1 s warm-up (median (min–max)). "client CPU" is the load generator's, in cores; ⚠ marks runs where it was above ${CLIENT_SATURATED}, so the client, not the server, may have been the limit. Peak RSS is the server's, sampled every 50 ms during the run.`,
+    `autocannon, ${CONNECTIONS} connections, ${rounds} interleaved runs of ${durationS} s per contender after a warm-up of ${options.warmupRequests ? `${options.warmupRequests} requests` : '1 s'} (median (min–max)). "client CPU" is the load generator's, in cores; ⚠ marks runs where it was above ${CLIENT_SATURATED}, so the client, not the server, may have been the limit. Peak RSS is the server's, sampled every 50 ms during the run.`,
     '',
   ];
   for (const v of variants) {

@@ -1,9 +1,13 @@
-import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
+import AjvModule, { type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
 import { AppError, type ErrorDetail } from '../errors/index.js';
 
-// ajv-formats is CommonJS with a default export; under NodeNext it arrives as the module object.
+// ajv and ajv-formats are CommonJS. Node's ESM loader cannot see `Ajv` as a named export
+// (tsx and bundlers can, which hides the bug until the built package runs in plain Node), and a
+// default import gives module.exports: for ajv that is the class, which also carries `.default`.
+const Ajv = AjvModule.default;
+type Ajv = InstanceType<typeof Ajv>;
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 /** Where a value came from; it prefixes every error path (`/body/username`). */

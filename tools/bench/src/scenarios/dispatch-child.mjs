@@ -1,5 +1,6 @@
 // Runs in a fresh process for each round of scenario 4 and prints one JSON line: ns per call
-// for each way of finding a bot's class.
+// for each way of finding a bot's class. Plain JavaScript run by plain node against the built
+// @switchyard/domain, so that no TypeScript loader sits in front of import() and require().
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { bots } from '@switchyard/domain';
@@ -20,14 +21,16 @@ t = hr();
 require(CJS);
 const firstRequire = Number(hr() - t);
 
-async function perCall(n: number, fn: (i: number) => unknown): Promise<number> {
+/** @param {number} n @param {(i: number) => unknown} fn @returns {Promise<number>} */
+async function perCall(n, fn) {
   for (let i = 0; i < Math.min(n, 1000); i++) await fn(i); // warm-up
   const began = hr();
   for (let i = 0; i < n; i++) await fn(i);
   return Number(hr() - began) / n;
 }
 
-let sink: unknown;
+/** @type {unknown} */
+let sink;
 const resolveNs = await perCall(Math.round(1_000_000 * scale), () => {
   sink = bots.resolve('echo');
 });
