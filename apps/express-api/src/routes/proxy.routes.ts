@@ -61,6 +61,7 @@ export function proxyRoutes({ config, authenticate, validate }: RouteContext): R
         });
       }
 
+      // #region guide:proxy
       const timeout = AbortSignal.timeout(service.timeoutMs ?? config.PROXY_TIMEOUT_MS);
       // MIGRATION(buffered-proxy) before: reads the whole upstream body, then replies; see docs/migration-guide.md#buffered-proxy
       let upstream: globalThis.Response;
@@ -85,6 +86,7 @@ export function proxyRoutes({ config, authenticate, validate }: RouteContext): R
       }
       // end(), not send(): no Content-Type or ETag of Express's own on a proxied body.
       res.end(body);
+      // #endregion guide:proxy
     },
   );
 

@@ -58,6 +58,7 @@ export class FetchUpstreamClient implements UpstreamClient {
     }
   }
 
+  // #region guide:fan-out
   // MIGRATION(fan-out) before: awaits each source in turn; see docs/migration-guide.md#fan-out
   async fanOut<T>(tasks: ReadonlyArray<FanOutTask<T>>): Promise<Array<PromiseSettledResult<T>>> {
     const outcomes: Array<PromiseSettledResult<T>> = [];
@@ -70,6 +71,7 @@ export class FetchUpstreamClient implements UpstreamClient {
     }
     return outcomes;
   }
+  // #endregion guide:fan-out
 
   async #send(request: UpstreamRequest): Promise<Response> {
     const timeout = AbortSignal.timeout(this.#timeoutMs);

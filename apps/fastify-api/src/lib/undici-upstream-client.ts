@@ -98,6 +98,7 @@ export class UndiciUpstreamClient implements ClosableUpstreamClient {
     if (pending.trim() !== '') yield pending.replace(/\r$/, '');
   }
 
+  // #region guide:fan-out
   // MIGRATION(fan-out) after: bounded concurrency with per-call timeouts; see docs/migration-guide.md#fan-out
   async fanOut<T>(tasks: ReadonlyArray<FanOutTask<T>>): Promise<Array<PromiseSettledResult<T>>> {
     // At most FANOUT_CONCURRENCY calls in flight; allSettled keeps the input order. Each task
@@ -106,6 +107,7 @@ export class UndiciUpstreamClient implements ClosableUpstreamClient {
     const limit = pLimit(this.#concurrency);
     return Promise.allSettled(tasks.map((task) => limit(() => task(undefined))));
   }
+  // #endregion guide:fan-out
 
   async close(): Promise<void> {
     // Runs after the HTTP server has closed, so no request is waiting on these sockets.

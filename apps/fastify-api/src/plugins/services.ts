@@ -21,8 +21,10 @@ export interface ServicesPluginOptions {
   readonly db: Database;
 }
 
+// #region guide:sync-crypto
 // MIGRATION(sync-crypto) after: scrypt runs on libuv's thread pool; see docs/migration-guide.md#sync-crypto
 const passwords: PasswordHasher = { hash: hashPassword, verify: verifyPassword };
+// #endregion guide:sync-crypto
 
 const servicesPlugin: FastifyPluginAsync<ServicesPluginOptions> = async (app, { db }) => {
   app.decorate(

@@ -55,6 +55,7 @@ function same(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+// #region guide:scrypt-sync
 /** Blocks the event loop for the whole computation: the "before" form (guide: sync crypto). */
 export function hashPasswordSync(password: string): string {
   const salt = randomBytes(SCRYPT_PARAMS.saltLength);
@@ -68,7 +69,9 @@ export function verifyPasswordSync(password: string, stored: string): boolean {
   if (!parsed) return false;
   return same(scryptSync(password, parsed.salt, parsed.hash.length, options(parsed)), parsed.hash);
 }
+// #endregion guide:scrypt-sync
 
+// #region guide:scrypt-async
 /** Runs on libuv's thread pool; the event loop keeps serving: the "after" form. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(SCRYPT_PARAMS.saltLength);
@@ -85,6 +88,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
     parsed.hash,
   );
 }
+// #endregion guide:scrypt-async
 
 /**
  * What the use cases need; each app supplies one form. Express wraps the sync functions (the

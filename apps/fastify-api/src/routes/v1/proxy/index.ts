@@ -56,6 +56,7 @@ const proxyRoutes: FastifyPluginAsync = async (app) => {
         });
       }
 
+      // #region guide:proxy
       const timeoutMs = service.timeoutMs ?? PROXY_TIMEOUT_MS;
       const abort = new AbortController();
       // The client went away: drop the upstream request and its socket, whatever phase it is in.
@@ -90,6 +91,7 @@ const proxyRoutes: FastifyPluginAsync = async (app) => {
       }
       // Fastify pipes the body and destroys it if the client leaves, which frees the socket.
       return reply.send(upstream.body);
+      // #endregion guide:proxy
     },
   });
 };

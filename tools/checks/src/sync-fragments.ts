@@ -1,0 +1,42 @@
+// `npm run docs:fragments`: copies every marked source region into the docs that embed it
+// (see fragments.ts). With --check it changes nothing and exits 1 when a doc is stale.
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FragmentError, syncMarkdown } from './fragments.js';
+
+export const WORKSPACE = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** README.md and every Markdown file under docs/. */
+export function docFiles(): string[] {
+  const docs = readdirSync(path.join(WORKSPACE, 'docs'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => path.join('docs', f));
+  return ['README.md', ...docs];
+}
+
+export const readSource = (file: string) => readFileSync(path.join(WORKSPACE, file), 'utf8');
+
+const isMain = process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]);
+if (isMain) {
+  const check = process.argv.includes('--check');
+  let stale = 0;
+  for (const doc of docFiles()) {
+    const before = readSource(doc);
+    let result: ReturnType<typeof syncMarkdown>;
+    try {
+      result = syncMarkdown(before, readSource);
+    } catch (error) {
+      if (!(error instanceof FragmentError)) throw error;
+      console.error(`${doc}: ${error.message}`);
+      process.exitCode = 1;
+      continue;
+    }
+    for (const e of result.stale) console.log(`${doc}: ${e.file}#${e.region} is stale`);
+    stale += result.stale.length;
+    if (!check && result.text !== before) writeFileSync(path.join(WORKSPACE, doc), result.text);
+  }
+  if (check && stale) process.exitCode = 1;
+  else if (!check)
+    console.log(stale ? `Updated ${stale} fragment(s).` : 'Every fragment is up to date.');
+}
