@@ -6,12 +6,14 @@ import type { RequestHandler, Response } from 'express';
  * SWY_ERR_AUTH_REQUIRED. Routes list it one by one (`router.get(path, authenticate, …)`), never
  * through `router.use(prefix)`, so an unknown path stays a 404 with or without a token.
  */
+// #region guide:authenticate
 export function authenticate(accounts: AccountsService): RequestHandler {
   return async function authenticate(req, res, next) {
     res.locals['principal'] = await accounts.authenticate(req.get('authorization'));
     next();
   };
 }
+// #endregion guide:authenticate
 
 /** The caller that `authenticate` stored; a route without it is a bug, hence a plain Error. */
 export function principalOf(res: Response): Principal {

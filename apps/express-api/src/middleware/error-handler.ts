@@ -32,6 +32,7 @@ function fromExpress(error: unknown): AppError | undefined {
  * The one place errors become responses: the envelope, its status and headers. Unknown errors
  * are logged with their stack and answered with the generic SWY_ERR_INTERNAL.
  */
+// #region guide:error-handler
 export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   const error = fromExpress(err) ?? toAppError(err);
   if (error.code === 'SWY_ERR_INTERNAL') req.log.error({ err }, 'Unhandled error');
@@ -46,3 +47,4 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
     .set(error.headers ?? {})
     .json(error.toEnvelope());
 };
+// #endregion guide:error-handler

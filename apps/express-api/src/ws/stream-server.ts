@@ -117,6 +117,7 @@ export function attachStreamServer(server: Server, context: AppContext): StreamS
     return { principal, botId };
   }
 
+  // #region guide:upgrade
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Until ws takes the socket over, a client that resets it must not crash the process.
     const onSocketError = (error: Error) => log.debug({ err: error }, 'Upgrade socket error');
@@ -133,6 +134,7 @@ export function attachStreamServer(server: Server, context: AppContext): StreamS
       },
     );
   });
+  // #endregion guide:upgrade
 
   wss.on('connection', (ws: WebSocket, _req: IncomingMessage, session: Session) => {
     const closed = new AbortController();

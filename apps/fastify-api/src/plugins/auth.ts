@@ -37,6 +37,7 @@ const authPlugin: FastifyPluginAsync = async (app) => {
     },
   });
 
+  // #region guide:authenticate
   const { accounts } = app.services;
   app.decorate('authenticate', async function authenticate(request: FastifyRequest) {
     // onRequest: runs before the body is read, and before a WebSocket upgrade is accepted.
@@ -48,6 +49,7 @@ const authPlugin: FastifyPluginAsync = async (app) => {
         : await accounts.authenticateToken(token);
     principals.set(request, principal);
   });
+  // #endregion guide:authenticate
 };
 
 export default fp(authPlugin, { name: 'auth', fastify: '5.x', dependencies: ['services'] });

@@ -7,6 +7,7 @@ import { routeNotFound, sendError, toHttpError } from '../lib/http-errors.js';
  * and 405. Unknown errors are logged with their stack and answered 500 SWY_ERR_INTERNAL.
  */
 const errorsPlugin: FastifyPluginAsync = async (app) => {
+  // #region guide:error-handler
   app.setErrorHandler((error, request, reply) => {
     const appError = toHttpError(error);
     if (appError.code === 'SWY_ERR_INTERNAL') {
@@ -26,6 +27,7 @@ const errorsPlugin: FastifyPluginAsync = async (app) => {
   app.addHook('onRequest', async (request, reply) => {
     if (request.is404) return sendError(reply, routeNotFound(request));
   });
+  // #endregion guide:error-handler
 };
 
 export default fp(errorsPlugin, { name: 'errors', fastify: '5.x' });

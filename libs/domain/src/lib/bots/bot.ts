@@ -29,11 +29,13 @@ export interface BotClass {
   readonly info: BotInfo;
 }
 
+// #region guide:registry
 /**
  * The bot registry. Each bot class registers itself with `@bots.add('<id>')`; the apps look
  * bots up by id from the URL in O(1) instead of importing a module per request.
  */
 export const bots = new Router<BotClass>({ name: 'bots' });
+// #endregion guide:registry
 
 /** Splits a finished reply into word chunks, for bots that have nothing to stream. */
 export async function* chunksOf(text: string): AsyncIterable<string> {

@@ -1,5 +1,6 @@
 import { bots, streamReply, type Bot, type BotInput } from './bot.js';
 
+// #region guide:echo
 /** Repeats the message: no I/O, so it measures the gateway itself. */
 @bots.add('echo')
 export class EchoBot implements Bot {
@@ -13,3 +14,4 @@ export class EchoBot implements Bot {
     return streamReply(this, input);
   }
 }
+// #endregion guide:echo

@@ -72,11 +72,13 @@ export class ChatService {
 
   /** Checks the bot and the conversation before any upstream call is made. */
   async #prepare(principal: Principal, botId: string, conversationId: string | undefined) {
+    // #region guide:resolve
     const Bot = this.registry.resolve(botId);
     if (!Bot)
       throw new AppError('SWY_ERR_BOT_NOT_FOUND', {
         message: `No bot with id ${JSON.stringify(botId)}`,
       });
+    // #endregion guide:resolve
     let conversation: Conversation | undefined;
     if (conversationId !== undefined) {
       conversation = await this.#conversations.findOwned(principal.accountId, conversationId);

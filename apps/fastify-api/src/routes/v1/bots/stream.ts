@@ -24,6 +24,7 @@ function sendFrame(socket: WebSocket, frame: OutgoingFrame): Promise<void> {
 }
 
 // MIGRATION(websocket) after: @fastify/websocket route behind the same auth hook, frames handled in order; see docs/migration-guide.md#websocket
+// #region guide:websocket
 const streamRoute: FastifyPluginAsync = async (app) => {
   app.route<{ Params: BotIdParams }>({
     // onRequest: the same authenticate hook as the HTTP routes, so no token → 401 before upgrade.
@@ -43,6 +44,7 @@ const streamRoute: FastifyPluginAsync = async (app) => {
         });
       }
     },
+// #endregion guide:websocket
     handler: (socket, request) => {
       const log = request.log;
       const closed = new AbortController();
