@@ -44,7 +44,7 @@ const streamRoute: FastifyPluginAsync = async (app) => {
         });
       }
     },
-// #endregion guide:websocket
+    // #endregion guide:websocket
     handler: (socket, request) => {
       const log = request.log;
       const closed = new AbortController();
