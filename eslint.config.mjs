@@ -66,10 +66,23 @@ export default tseslint.config(
               onlyDependOnLibsWithTags: [],
             },
             {
+              // The bridge is the two apps composed (the migration's middle step): it alone
+              // among the apps may import them.
+              sourceTag: 'type:bridge',
+              onlyDependOnLibsWithTags: [
+                'type:app',
+                'type:domain',
+                'type:util',
+                'type:test',
+                'type:upstream',
+              ],
+            },
+            {
               sourceTag: 'type:tool',
               // Tools drive the apps (benchmarks start them), so they may import them.
               onlyDependOnLibsWithTags: [
                 'type:app',
+                'type:bridge',
                 'type:domain',
                 'type:util',
                 'type:test',

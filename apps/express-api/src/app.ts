@@ -1,5 +1,11 @@
-import { RequestValidator, createServices, type Config, type Database } from '@switchyard/domain';
-import express, { type Express } from 'express';
+import {
+  RequestValidator,
+  createServices,
+  type Config,
+  type Database,
+  type RouteGroup,
+} from '@switchyard/domain';
+import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -31,6 +37,31 @@ export interface CreateAppOptions {
 /** The Express app, with the context the WebSocket server needs in `app.locals.context`. */
 export type SwitchyardApp = Express & { locals: { context: AppContext } };
 
+/** The per-route middleware every router takes, built once from the app's context. */
+export function createRouteContext(context: AppContext): RouteContext {
+  return {
+    ...context,
+    authenticate: authenticate(context.services.accounts),
+    json: jsonBody(context.config.BODY_LIMIT_BYTES),
+    validate: validation(context.validator),
+  };
+}
+
+/**
+ * One router per route group, in the order the app mounts them (apps/bridge-api mounts the
+ * ones it has not moved to Fastify). The WebSocket group is not a router: see ws/.
+ */
+export function createRouters(routes: RouteContext): Record<Exclude<RouteGroup, 'stream'>, Router> {
+  return {
+    health: healthRoutes(routes),
+    accounts: accountsRoutes(routes),
+    bots: botsRoutes(routes),
+    conversations: conversationsRoutes(routes),
+    proxy: proxyRoutes(routes),
+    docs: docsRoutes(),
+  };
+}
+
 /** Builds the app and its services; it never listens (server.ts does). */
 export function createApp({
   config,
@@ -48,12 +79,7 @@ export function createApp({
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
   });
   const context: AppContext = { config, services, validator: new RequestValidator(), logger };
-  const routes: RouteContext = {
-    ...context,
-    authenticate: authenticate(services.accounts),
-    json: jsonBody(config.BODY_LIMIT_BYTES),
-    validate: validation(context.validator),
-  };
+  const routes = createRouteContext(context);
 
   const app = express() as SwitchyardApp;
   app.locals.context = context;
@@ -84,14 +110,7 @@ export function createApp({
   // serves no OPTIONS route, so OPTIONS is a 405 with Allow like any other method.
   app.options('/{*path}', notFound);
 
-  app.use(
-    healthRoutes(routes),
-    accountsRoutes(routes),
-    botsRoutes(routes),
-    conversationsRoutes(routes),
-    proxyRoutes(routes),
-    docsRoutes(),
-  );
+  app.use(...Object.values(createRouters(routes)));
 
   // Order matters from here. Express calls the 4-argument handler only for a request that failed
   // above, and the 404/405 handler only when nothing above answered and nothing failed: it must

@@ -1,6 +1,11 @@
-export { createApp } from './app.js';
+export { createApp, createRouteContext, createRouters } from './app.js';
 export type { CreateAppOptions, SwitchyardApp } from './app.js';
 export { startServer } from './server.js';
 export type { RunningServer, StartServerOptions } from './server.js';
 export { createLogger } from './logger.js';
 export type { AppContext } from './context.js';
+export type { RouteContext } from './context.js';
+export { errorHandler } from './middleware/error-handler.js';
+export { attachStreamServer } from './ws/stream-server.js';
+export type { StreamServer } from './ws/stream-server.js';
+export { notFound } from './middleware/not-found.js';

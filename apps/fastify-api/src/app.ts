@@ -3,13 +3,20 @@ import type { IncomingMessage } from 'node:http';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyPluginAsync,
   type FastifyServerOptions,
 } from 'fastify';
-import { LOG_REDACT_PATHS, type Config, type Database } from '@switchyard/domain';
+import {
+  LOG_REDACT_PATHS,
+  routeGroups,
+  type Config,
+  type Database,
+  type RouteGroup,
+} from '@switchyard/domain';
 import { badUrl, sendError, toHttpError } from './lib/http-errors.js';
 import authPlugin from './plugins/auth.js';
 import configPlugin from './plugins/config.js';
-import errorsPlugin from './plugins/errors.js';
+import errorsPlugin, { notFoundHookPlugin } from './plugins/errors.js';
 import helmetPlugin from './plugins/helmet.js';
 import servicesPlugin from './plugins/services.js';
 import swaggerPlugin from './plugins/swagger.js';
@@ -19,6 +26,7 @@ import websocketPlugin from './plugins/websocket.js';
 import healthRoutes from './routes/health/index.js';
 import accountsRoutes from './routes/v1/accounts/index.js';
 import botsRoutes from './routes/v1/bots/index.js';
+import streamRoute from './routes/v1/bots/stream.js';
 import conversationsRoutes from './routes/v1/conversations/index.js';
 import proxyRoutes from './routes/v1/proxy/index.js';
 import sessionsRoutes from './routes/v1/sessions/index.js';
@@ -32,6 +40,14 @@ export interface BuildAppOptions {
    * instance (pino or compatible): used as it is.
    */
   readonly logger?: boolean | FastifyBaseLogger;
+  /** The route groups this app serves natively; all of them unless said otherwise. */
+  readonly routes?: readonly RouteGroup[];
+  /**
+   * A plugin registered once the services and the auth hook exist and before the routes and
+   * the unknown-route hook: apps/bridge-api mounts the Express routers of the groups it has not
+   * moved here. It must be wrapped with fastify-plugin, so that its hooks see every request.
+   */
+  readonly mount?: FastifyPluginAsync;
 }
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -64,7 +80,14 @@ function requestId(req: IncomingMessage): string {
  * Builds the Fastify app: plugins, then routes. It never listens (server.ts does), so tests can
  * run it in-process; call `ready()` before using it.
  */
-export function buildApp({ config, db, logger }: BuildAppOptions): FastifyInstance {
+export function buildApp({
+  config,
+  db,
+  logger,
+  routes = routeGroups,
+  mount,
+}: BuildAppOptions): FastifyInstance {
+  const serves = new Set(routes);
   const app = Fastify({
     ...loggerOptions(config, logger),
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -97,21 +120,28 @@ export function buildApp({ config, db, logger }: BuildAppOptions): FastifyInstan
 
   void app.register(configPlugin, { config });
   void app.register(validationPlugin);
-  void app.register(swaggerPlugin);
+  if (serves.has('docs')) void app.register(swaggerPlugin);
   void app.register(helmetPlugin);
   void app.register(errorsPlugin);
   void app.register(upstreamPlugin);
   void app.register(servicesPlugin, { db });
   void app.register(authPlugin);
-  void app.register(websocketPlugin);
+  if (serves.has('stream')) void app.register(websocketPlugin);
+  if (mount) void app.register(mount);
+  void app.register(notFoundHookPlugin);
 
   // Each route file takes its paths from the domain's route table, so none needs a prefix.
-  void app.register(healthRoutes);
-  void app.register(accountsRoutes);
-  void app.register(sessionsRoutes);
-  void app.register(botsRoutes);
-  void app.register(conversationsRoutes);
-  void app.register(proxyRoutes);
+  const groups: Record<Exclude<RouteGroup, 'docs'>, FastifyPluginAsync[]> = {
+    health: [healthRoutes],
+    accounts: [accountsRoutes, sessionsRoutes],
+    bots: [botsRoutes],
+    stream: [streamRoute],
+    conversations: [conversationsRoutes],
+    proxy: [proxyRoutes],
+  };
+  for (const [group, plugins] of Object.entries(groups)) {
+    if (serves.has(group as RouteGroup)) for (const plugin of plugins) void app.register(plugin);
+  }
 
   return app;
 }

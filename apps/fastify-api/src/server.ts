@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '@switchyard/domain';
 import { buildApp, type BuildAppOptions } from './app.js';
 
 export type StartServerOptions = BuildAppOptions;
@@ -27,7 +28,8 @@ function dialable(host: string): string {
 async function shutdown(app: FastifyInstance, graceMs: number): Promise<void> {
   // Past the grace period, cut whatever is still open so close() resolves.
   const cutOff = setTimeout(() => {
-    for (const client of app.websocketServer.clients) client.terminate();
+    // No websocketServer when the app does not serve the stream group (the bridge app).
+    for (const client of app.websocketServer?.clients ?? []) client.terminate();
     app.server.closeAllConnections();
   }, graceMs);
   try {
@@ -38,9 +40,12 @@ async function shutdown(app: FastifyInstance, graceMs: number): Promise<void> {
 }
 
 /** Builds the app, waits for every plugin, and listens on HOST:PORT (PORT 0: any free port). */
-export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const { config } = options;
-  const app = buildApp(options);
+export function startServer(options: StartServerOptions): Promise<RunningServer> {
+  return serve(buildApp(options), options.config);
+}
+
+/** Waits for every plugin of a built app and listens (apps/bridge-api builds its own app). */
+export async function serve(app: FastifyInstance, config: Config): Promise<RunningServer> {
   try {
     await app.ready();
     await app.listen({ host: config.HOST, port: config.PORT });

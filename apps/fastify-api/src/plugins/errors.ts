@@ -21,13 +21,28 @@ const errorsPlugin: FastifyPluginAsync = async (app) => {
   });
 
   app.setNotFoundHandler((request, reply) => sendError(reply, routeNotFound(request)));
-
-  // Unknown path or method: answer in onRequest, before Fastify would read and parse a body, so
-  // an unknown route is a 404 or 405 whatever its body (too large, not JSON) or token.
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.is404) return sendError(reply, routeNotFound(request));
-  });
   // #endregion guide:error-handler
 };
 
 export default fp(errorsPlugin, { name: 'errors', fastify: '5.x' });
+
+/**
+ * Unknown path or method: answer in onRequest, before Fastify would read and parse a body, so
+ * an unknown route is a 404 or 405 whatever its body (too large, not JSON) or token. A plugin
+ * of its own because its place among the onRequest hooks matters: the bridge app mounts
+ * Express routes in an onRequest hook, and this one must come after it, or every path that
+ * Express serves (unknown to Fastify's router) would be answered 404 before Express saw it.
+ */
+const routeNotFoundHook: FastifyPluginAsync = async (app) => {
+  // #region guide:not-found-hook
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404) return sendError(reply, routeNotFound(request));
+  });
+  // #endregion guide:not-found-hook
+};
+
+export const notFoundHookPlugin = fp(routeNotFoundHook, {
+  name: 'not-found-hook',
+  fastify: '5.x',
+  dependencies: ['errors'],
+});

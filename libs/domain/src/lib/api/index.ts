@@ -3,3 +3,5 @@ export type { ApiRoute, ApiRouteName, HttpMethod, RouteSchema } from './routes.j
 export { buildOpenApiDocument, openApiPath } from './openapi.js';
 export type { OpenApiDocument } from './openapi.js';
 export { allowedMethods } from './methods.js';
+export { routeGroupOf, routeGroups } from './groups.js';
+export type { RouteGroup } from './groups.js';

@@ -2,7 +2,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import { apiRoutes, type BotIdParams, type PostMessageBody } from '@switchyard/domain';
 import { clientGone } from '../../../lib/client-gone.js';
 import { fromTable } from '../../../lib/api-route.js';
-import streamRoute from './stream.js';
 
 const botsRoutes: FastifyPluginAsync = async (app) => {
   app.route({
@@ -23,8 +22,6 @@ const botsRoutes: FastifyPluginAsync = async (app) => {
       return reply.code(201).send(result);
     },
   });
-
-  await app.register(streamRoute);
 };
 
 export default botsRoutes;

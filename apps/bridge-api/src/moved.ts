@@ -1,0 +1,13 @@
+import type { RouteGroup } from '@switchyard/domain';
+
+// #region guide:moved
+/**
+ * The one list that says where each route group is served: the groups named here by Fastify's
+ * own routes (apps/fastify-api), every other group by express-api's routers mounted through
+ * @fastify/express. Move a group by adding it here; the contract suite must stay green.
+ *
+ * The order of a real migration (docs/migration-guide.md#incremental-path): first what has no
+ * body and no state (health, docs), then the reads, then the writes, the WebSocket last.
+ */
+export const MOVED: readonly RouteGroup[] = ['health', 'docs', 'bots'];
+// #endregion guide:moved

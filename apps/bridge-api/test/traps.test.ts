@@ -1,0 +1,157 @@
+// The known traps of @fastify/express, each shown twice: the bridge as built avoids it (the
+// test that would fail if the trap were sprung), and the same bridge with the trap sprung on
+// purpose, which shows what the trap does. docs/migration-guide.md#bridge-traps explains them.
+import { openDatabase, type Database } from '@switchyard/domain';
+import { contractConfig } from '@switchyard/contract';
+import { notFound } from '@switchyard/express-api';
+import { serve, type RunningServer } from '@switchyard/fastify-api';
+import { startUpstream, type RunningUpstream } from '@switchyard/upstream';
+import express from 'express';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBridge, MOVED, type BuildBridgeOptions } from '../src/index.js';
+
+interface Bridge {
+  readonly server: RunningServer;
+  readonly auth: { authorization: string };
+  close(): Promise<void>;
+}
+
+/** The bridge with MOVED on a fresh PGlite, and a signed-in user. */
+async function startBridge(
+  options: Pick<BuildBridgeOptions, 'expressExtras'> = {},
+  beforeListen: (server: ReturnType<typeof buildBridge>) => void = () => {},
+): Promise<Bridge> {
+  const upstream: RunningUpstream = await startUpstream();
+  const db: Database = await openDatabase();
+  const config = contractConfig(upstream);
+  const app = buildBridge({ config, db, logger: false, ...options });
+  beforeListen(app);
+  const server = await serve(app, config);
+  const credentials = { username: `trap-${Date.now()}`, password: 'correct horse battery' };
+  await request(server.url).post('/v1/accounts').send(credentials).expect(201);
+  const session = await request(server.url).post('/v1/sessions').send(credentials).expect(201);
+  return {
+    server,
+    auth: { authorization: `Bearer ${(session.body as { token: string }).token}` },
+    async close() {
+      await server.close();
+      await db.close();
+      await upstream.close();
+    },
+  };
+}
+
+it('serves bots natively and accounts and conversations through Express (the premise below)', () => {
+  expect(MOVED).toContain('bots');
+  expect(MOVED).not.toContain('accounts');
+  expect(MOVED).not.toContain('conversations');
+});
+
+describe('trap: a body parser in front of the Express side', () => {
+  let bridge: Bridge;
+  let sprung: Bridge;
+  beforeAll(async () => {
+    bridge = await startBridge();
+    // Every request's body read by Express before Fastify's router sees it.
+    sprung = await startBridge({ expressExtras: { before: [express.json()] } });
+  });
+  afterAll(async () => {
+    await bridge?.close();
+    await sprung?.close();
+  });
+
+  it('leaves the body of a request for a Fastify route unread, so POST to it is answered', async () => {
+    const res = await request(bridge.server.url)
+      .post('/v1/bots/echo/messages')
+      .set(bridge.auth)
+      .send({ text: 'hello' })
+      .timeout(5_000);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ reply: { text: 'echo: hello' } });
+  });
+
+  it('with express.json() in front (sprung), the same POST is never answered', async () => {
+    const answer = request(sprung.server.url)
+      .post('/v1/bots/echo/messages')
+      .set(sprung.auth)
+      .send({ text: 'hello' })
+      .timeout(1_500);
+    await expect(answer).rejects.toThrow(/Timeout of 1500ms exceeded/);
+  });
+});
+
+describe('trap: an Express 404 handler', () => {
+  let bridge: Bridge;
+  let sprung: Bridge;
+  beforeAll(async () => {
+    bridge = await startBridge();
+    // express-api's own 404/405 handler, behind the routers as in express-api.
+    sprung = await startBridge({ expressExtras: { after: [notFound] } });
+  });
+  afterAll(async () => {
+    await bridge?.close();
+    await sprung?.close();
+  });
+
+  it('lets Fastify serve its routes, and answers an unknown path with the API 404', async () => {
+    const bots = await request(bridge.server.url).get('/v1/bots').set(bridge.auth);
+    expect(bots.status).toBe(200);
+    const unknown = await request(bridge.server.url).get('/v1/nothing-here');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ error: { code: 'SWY_ERR_NOT_FOUND' } });
+  });
+
+  it('with a 404 handler behind the routers (sprung), Express answers for a Fastify route', async () => {
+    const bots = await request(sprung.server.url).get('/v1/bots').set(sprung.auth);
+    // express-api's handler knows the path from the route table, so for a path it did not
+    // match it answers 405, even for the GET the route serves: the request never reached Fastify.
+    expect(bots.status).toBe(405);
+    expect(bots.body).toMatchObject({ error: { code: 'SWY_ERR_METHOD_NOT_ALLOWED' } });
+  });
+});
+
+describe('trap: Fastify hooks and the routes Express serves', () => {
+  let bridge: Bridge;
+  beforeAll(async () => {
+    bridge = await startBridge({}, (app) => {
+      // Express answers from inside the onRequest phase, so the hooks of the later phases
+      // (preParsing … preHandler) never run for it; onSend and onResponse do.
+      app.addHook('preHandler', async (_request, reply) => {
+        reply.header('x-bridge-pre-handler', 'ran');
+      });
+      app.addHook('onSend', async (_request, reply) => {
+        reply.header('x-bridge-on-send', 'ran');
+      });
+    });
+  });
+  afterAll(async () => {
+    await bridge?.close();
+  });
+
+  it("puts the request id and helmet's headers on Express's responses too (onRequest hooks)", async () => {
+    const viaFastify = await request(bridge.server.url).get('/v1/bots').set(bridge.auth);
+    const viaExpress = await request(bridge.server.url).get('/v1/conversations').set(bridge.auth);
+    expect(viaFastify.status).toBe(200);
+    expect(viaExpress.status).toBe(200);
+    for (const header of [
+      'x-request-id',
+      'content-security-policy',
+      'x-content-type-options',
+      'strict-transport-security',
+    ]) {
+      expect(viaExpress.headers[header], header).toBeDefined();
+      expect(viaFastify.headers[header], header).toBeDefined();
+    }
+  });
+
+  it('does not run a preHandler hook for a route Express serves (sprung)', async () => {
+    const viaFastify = await request(bridge.server.url).get('/v1/bots').set(bridge.auth);
+    const viaExpress = await request(bridge.server.url).get('/v1/conversations').set(bridge.auth);
+    expect(viaFastify.headers['x-bridge-pre-handler']).toBe('ran');
+    expect(viaExpress.headers['x-bridge-pre-handler']).toBeUndefined();
+    // onSend does run for both: @fastify/express hands Express's response back to Fastify.
+    expect(viaFastify.headers['x-bridge-on-send']).toBe('ran');
+    expect(viaExpress.headers['x-bridge-on-send']).toBe('ran');
+  });
+});
