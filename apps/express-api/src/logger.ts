@@ -1,6 +1,7 @@
 import { LOG_REDACT_PATHS, type Config } from '@switchyard/domain';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
+// #region guide:logger
 /** The app's pino logger at LOG_LEVEL, with the shared redaction (LOG_REDACT_PATHS). */
 export function createLogger(
   config: Pick<Config, 'LOG_LEVEL'>,
@@ -12,3 +13,4 @@ export function createLogger(
   };
   return destination ? pino(options, destination) : pino(options);
 }
+// #endregion guide:logger

@@ -26,6 +26,7 @@ function dialable(host: string): string {
 /** Builds the app, attaches the WebSocket server and listens on HOST:PORT (0: any free port). */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config } = options;
+  // #region guide:start
   const app = createApp(options);
   const server = createServer(app);
   const streams = attachStreamServer(server, app.locals.context);
@@ -38,7 +39,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     });
   });
   const { port } = server.address() as AddressInfo;
+  // #endregion guide:start
 
+  // #region guide:close
   let closed: Promise<void> | undefined;
   function close(): Promise<void> {
     closed ??= new Promise<void>((resolve) => {
@@ -58,6 +61,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     });
     return closed;
   }
+  // #endregion guide:close
 
   return { url: `http://${dialable(config.HOST)}:${port}`, server, close };
 }

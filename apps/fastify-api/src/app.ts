@@ -52,6 +52,7 @@ export interface BuildAppOptions {
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
+// #region guide:logger
 function loggerOptions(
   config: Config,
   logger: BuildAppOptions['logger'],
@@ -67,7 +68,9 @@ function loggerOptions(
   }
   return { loggerInstance: logger };
 }
+// #endregion guide:logger
 
+// #region guide:request-id
 /** The caller's id when it is a sane token (it is logged and echoed), else a new UUID. */
 function requestId(req: IncomingMessage): string {
   const incoming = req.headers[REQUEST_ID_HEADER];
@@ -75,6 +78,7 @@ function requestId(req: IncomingMessage): string {
     ? incoming
     : randomUUID();
 }
+// #endregion guide:request-id
 
 /**
  * Builds the Fastify app: plugins, then routes. It never listens (server.ts does), so tests can
@@ -113,10 +117,12 @@ export function buildApp({
     },
   });
 
+  // #region guide:request-id-hook
   // Echo the request id on every response, errors and 404s included.
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
+  // #endregion guide:request-id-hook
 
   void app.register(configPlugin, { config });
   void app.register(validationPlugin);

@@ -25,6 +25,7 @@ function dialable(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+// #region guide:shutdown
 async function shutdown(app: FastifyInstance, graceMs: number): Promise<void> {
   // Past the grace period, cut whatever is still open so close() resolves.
   const cutOff = setTimeout(() => {
@@ -38,8 +39,10 @@ async function shutdown(app: FastifyInstance, graceMs: number): Promise<void> {
     clearTimeout(cutOff);
   }
 }
+// #endregion guide:shutdown
 
 /** Builds the app, waits for every plugin, and listens on HOST:PORT (PORT 0: any free port). */
+// #region guide:start
 export function startServer(options: StartServerOptions): Promise<RunningServer> {
   return serve(buildApp(options), options.config);
 }
@@ -54,6 +57,7 @@ export async function serve(app: FastifyInstance, config: Config): Promise<Runni
     throw error;
   }
   const { port } = app.server.address() as AddressInfo;
+  // #endregion guide:start
   let closing: Promise<void> | undefined;
   return {
     url: `http://${dialable(config.HOST)}:${port}`,

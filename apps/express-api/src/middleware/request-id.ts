@@ -4,6 +4,7 @@ import type { RequestHandler } from 'express';
 // A caller's id is echoed only when it is short and plain: it ends up in every log line.
 const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+// #region guide:request-id
 /** `x-request-id`: the caller's, when it looks like one, or a new UUID; echoed on the response. */
 export const requestId: RequestHandler = (req, res, next) => {
   const incoming = req.get('x-request-id');
@@ -12,3 +13,4 @@ export const requestId: RequestHandler = (req, res, next) => {
   res.setHeader('x-request-id', id);
   next();
 };
+// #endregion guide:request-id

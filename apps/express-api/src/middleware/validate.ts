@@ -44,6 +44,7 @@ export function validation(validator: RequestValidator) {
     if (querystring) {
       checks.push(['query', validator.compile(querystring, 'query'), (req) => ({ ...req.query })]);
     }
+    // #region guide:validate
     return function validate(req, res, next) {
       const input: Partial<Record<RequestPart, unknown>> = {};
       for (const [part, check, read] of checks) {
@@ -54,6 +55,7 @@ export function validation(validator: RequestValidator) {
       res.locals['input'] = input;
       next();
     };
+    // #endregion guide:validate
   };
 }
 

@@ -8,9 +8,11 @@ import { validated } from '../middleware/validate.js';
 export function botsRoutes({ services, authenticate, json, validate }: RouteContext): Router {
   const router = Router({ caseSensitive: true });
 
+  // #region guide:list-bots
   router.get(apiRoutes.listBots.path, authenticate, (_req, res) => {
     res.json({ bots: services.chat.listBots() });
   });
+  // #endregion guide:list-bots
 
   router.post(
     apiRoutes.postMessage.path,

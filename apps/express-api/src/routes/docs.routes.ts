@@ -19,9 +19,11 @@ export function docsRoutes(): Router {
   // resolves under /docs/; absolute links make /docs work as well.
   const html = swaggerUi.generateHTML(undefined, UI_OPTIONS).replaceAll('="./', `="${DOCS_PATH}/`);
 
+  // #region guide:openapi
   router.get(`${DOCS_PATH}/json`, (_req, res) => {
     res.json(document);
   });
+  // #endregion guide:openapi
   router.get(DOCS_PATH, (_req, res) => {
     res.type('html').send(html);
   });

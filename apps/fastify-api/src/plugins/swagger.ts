@@ -9,6 +9,7 @@ import { buildOpenApiDocument } from '@switchyard/domain';
  * buildOpenApiDocument(), byte for byte the same JSON as the Express app's, and /docs is
  * Swagger UI for it.
  */
+// #region guide:openapi
 const swaggerPlugin: FastifyPluginAsync = async (app) => {
   await app.register(swagger, {
     mode: 'static',
@@ -19,5 +20,6 @@ const swaggerPlugin: FastifyPluginAsync = async (app) => {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 };
+// #endregion guide:openapi
 
 export default fp(swaggerPlugin, { name: 'swagger', fastify: '5.x' });

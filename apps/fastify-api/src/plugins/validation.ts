@@ -44,6 +44,7 @@ const validationPlugin: FastifyPluginAsync = async (app) => {
   const validator = new RequestValidator();
   app.decorate('validator', validator);
 
+  // #region guide:validator-compiler
   // The domain's validator replaces Fastify's Ajv: the same 400 and `details` as Express, no
   // extra body fields dropped, no body types coerced. Fastify sets `request[part]` from
   // `{ value }` and hands `{ error }` (an AppError with its code) to the error handler.
@@ -53,6 +54,7 @@ const validationPlugin: FastifyPluginAsync = async (app) => {
     const validate = validator.compile(schema, part);
     return (data) => validate(data);
   });
+  // #endregion guide:validator-compiler
 
   // Only application/json bodies (any charset): Fastify's text/plain parser goes, so every
   // other media type is a 415 (FST_ERR_CTP_INVALID_MEDIA_TYPE, mapped by the errors plugin).

@@ -4,10 +4,12 @@ import { clientGone } from '../../../lib/client-gone.js';
 import { fromTable } from '../../../lib/api-route.js';
 
 const botsRoutes: FastifyPluginAsync = async (app) => {
+  // #region guide:list-bots
   app.route({
     ...fromTable(app, apiRoutes.listBots),
     handler: async () => ({ bots: app.services.chat.listBots() }),
   });
+  // #endregion guide:list-bots
 
   app.route<{ Params: BotIdParams; Body: PostMessageBody }>({
     ...fromTable(app, apiRoutes.postMessage),
