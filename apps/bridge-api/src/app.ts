@@ -47,7 +47,8 @@ export function expressContext(app: FastifyInstance): AppContext {
  * - no 404 handler: a request no router matches goes back to Fastify, whose router, 404 and
  *   405 handling see it (an Express 404 would swallow every Fastify route);
  * - no request id, helmet or access log of its own: Fastify's onRequest hooks ran before this
- *   one and apply to Express's responses too; its preHandler and onSend hooks do not.
+ *   one and apply to Express's responses too. Its preParsing … preHandler hooks never run for
+ *   Express's routes; onSend runs only for what Express sends with res.send()/res.json().
  */
 function expressSide(
   notMoved: ReadonlySet<RouteGroup>,

@@ -42,10 +42,11 @@ async function startBridge(
   };
 }
 
-it('serves bots natively and accounts and conversations through Express (the premise below)', () => {
+it('serves bots natively and accounts, conversations and the proxy through Express (the premise below)', () => {
   expect(MOVED).toContain('bots');
   expect(MOVED).not.toContain('accounts');
   expect(MOVED).not.toContain('conversations');
+  expect(MOVED).not.toContain('proxy');
 });
 
 describe('trap: a body parser in front of the Express side', () => {
@@ -150,8 +151,15 @@ describe('trap: Fastify hooks and the routes Express serves', () => {
     const viaExpress = await request(bridge.server.url).get('/v1/conversations').set(bridge.auth);
     expect(viaFastify.headers['x-bridge-pre-handler']).toBe('ran');
     expect(viaExpress.headers['x-bridge-pre-handler']).toBeUndefined();
-    // onSend does run for both: @fastify/express hands Express's response back to Fastify.
+    // onSend runs for both: @fastify/express hands Express's res.json() to Fastify's reply.
     expect(viaFastify.headers['x-bridge-on-send']).toBe('ran');
     expect(viaExpress.headers['x-bridge-on-send']).toBe('ran');
+  });
+
+  it('skips onSend for a response Express writes with res.end() (its proxy)', async () => {
+    const proxied = await request(bridge.server.url).get('/v1/proxy/httpbin/get').set(bridge.auth);
+    expect(MOVED).not.toContain('proxy');
+    expect(proxied.status).toBe(200);
+    expect(proxied.headers['x-bridge-on-send']).toBeUndefined();
   });
 });
