@@ -33,8 +33,14 @@ export interface BuildBridgeOptions extends Omit<BuildAppOptions, 'routes' | 'mo
 
 /** The Express side's context, for its routers and, if it is not moved, its WebSocket server. */
 export function expressContext(app: FastifyInstance): AppContext {
-  const { config, services } = app;
-  return { config, services, validator: new RequestValidator(), logger: createLogger(config) };
+  const { config, services, redis } = app;
+  return {
+    config,
+    services,
+    validator: new RequestValidator(),
+    logger: createLogger(config),
+    redis,
+  };
 }
 
 /**

@@ -7,6 +7,7 @@ import {
 } from '@switchyard/domain';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { syncPasswordHasher } from './auth/sync-password-hasher.js';
@@ -17,6 +18,7 @@ import { errorHandler } from './middleware/error-handler.js';
 import { jsonBody } from './middleware/json-body.js';
 import { notFound } from './middleware/not-found.js';
 import { requestId } from './middleware/request-id.js';
+import { rateLimits } from './middleware/rate-limit.js';
 import { validation } from './middleware/validate.js';
 import { accountsRoutes } from './routes/accounts.routes.js';
 import { botsRoutes } from './routes/bots.routes.js';
@@ -44,6 +46,7 @@ export function createRouteContext(context: AppContext): RouteContext {
     authenticate: authenticate(context.services.accounts),
     json: jsonBody(context.config.BODY_LIMIT_BYTES),
     validate: validation(context.validator),
+    rateLimit: rateLimits(context.config, context.redis),
   };
 }
 
@@ -78,7 +81,16 @@ export function createApp({
     ensembleSources: config.ENSEMBLE_SOURCES,
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
   });
-  const context: AppContext = { config, services, validator: new RequestValidator(), logger };
+  const redis = config.REDIS_URL
+    ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2_000 })
+    : undefined;
+  const context: AppContext = {
+    config,
+    services,
+    validator: new RequestValidator(),
+    logger,
+    redis,
+  };
   const routes = createRouteContext(context);
 
   const app = express() as SwitchyardApp;

@@ -1,5 +1,6 @@
 import type { ApiRoute, Config, RequestValidator, Services } from '@switchyard/domain';
 import type { RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ValidateOptions } from './middleware/validate.js';
 
@@ -10,6 +11,8 @@ export interface AppContext {
   /** One per app, so every schema is compiled once (docs/api-behaviour.md, step 4). */
   readonly validator: RequestValidator;
   readonly logger: Logger;
+  /** The rate limits' shared counters when REDIS_URL is set; closed by server.ts. */
+  readonly redis?: Redis | undefined;
 }
 
 /** What a router needs: the context plus the per-route middleware, built once. */
@@ -20,4 +23,6 @@ export interface RouteContext extends AppContext {
   readonly json: RequestHandler[];
   /** Checks params, body and query against the route's schemas → `res.locals.input`. */
   readonly validate: (route: ApiRoute, options?: ValidateOptions) => RequestHandler;
+  /** The route's rate limit (429 past RATE_LIMIT_MAX), for `rateLimited` routes; first in line. */
+  readonly rateLimit: (route: ApiRoute) => RequestHandler;
 }

@@ -54,7 +54,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       }, config.SHUTDOWN_TIMEOUT_MS);
       server.close(() => {
         clearTimeout(force);
-        resolve();
+        // The rate limits' Redis connection, once no request can use it.
+        void (app.locals.context.redis?.quit() ?? Promise.resolve()).finally(resolve);
       });
       server.closeIdleConnections();
       streams.closeAll(1001, 'Server shutting down');

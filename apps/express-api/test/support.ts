@@ -43,6 +43,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'silent',
+    RATE_LIMIT_MAX: '1000000',
     MODEL_URL: upstream.url,
     KNOWLEDGE_URL: upstream.url,
     PROXY_SERVICES: JSON.stringify(services),

@@ -18,6 +18,7 @@ import authPlugin from './plugins/auth.js';
 import configPlugin from './plugins/config.js';
 import errorsPlugin, { notFoundHookPlugin } from './plugins/errors.js';
 import helmetPlugin from './plugins/helmet.js';
+import rateLimitPlugin from './plugins/rate-limit.js';
 import servicesPlugin from './plugins/services.js';
 import swaggerPlugin from './plugins/swagger.js';
 import upstreamPlugin from './plugins/upstream.js';
@@ -129,6 +130,7 @@ export function buildApp({
   if (serves.has('docs')) void app.register(swaggerPlugin);
   void app.register(helmetPlugin);
   void app.register(errorsPlugin);
+  void app.register(rateLimitPlugin);
   void app.register(upstreamPlugin);
   void app.register(servicesPlugin, { db });
   void app.register(authPlugin);

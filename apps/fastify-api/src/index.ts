@@ -12,3 +12,4 @@ export { runMain } from './run.js';
 // brings each plugin's `declare module 'fastify'` into the package's declarations.
 export type { ConfigPluginOptions } from './plugins/config.js';
 export type { ServicesPluginOptions } from './plugins/services.js';
+export { retryAfterSeconds } from './plugins/rate-limit.js';

@@ -36,6 +36,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const config = loadConfig({
     PORT: '0',
     LOG_LEVEL: 'silent',
+    RATE_LIMIT_MAX: '1000000',
     MODEL_URL: upstream.url,
     KNOWLEDGE_URL: upstream.url,
     PROXY_SERVICES: JSON.stringify({

@@ -18,10 +18,11 @@ function fromExpress(error: unknown): AppError | undefined {
   if (typeof type === 'string' && Object.hasOwn(BODY_ERRORS, type)) {
     return new AppError(BODY_ERRORS[type]!, { cause: error });
   }
-  // The router could not percent-decode a path parameter (`/v1/bots/%E0/messages`).
+  // The router could not percent-decode the path (`/v1/bots/%E0/messages`): the same answer as
+  // Fastify's, whose router refuses such a path before matching any route.
   if (error instanceof URIError && status === 400) {
     return new AppError('SWY_ERR_VALIDATION', {
-      details: [{ path: '/params', message: 'is not valid percent-encoded UTF-8' }],
+      details: [{ path: '', message: 'the URL path is not valid percent-encoding' }],
       cause: error,
     });
   }

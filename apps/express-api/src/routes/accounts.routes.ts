@@ -5,11 +5,18 @@ import { principalOf } from '../middleware/authenticate.js';
 import { validated } from '../middleware/validate.js';
 
 /** Accounts and the sessions that log them in. */
-export function accountsRoutes({ services, authenticate, json, validate }: RouteContext): Router {
+export function accountsRoutes({
+  services,
+  authenticate,
+  json,
+  validate,
+  rateLimit,
+}: RouteContext): Router {
   const router = Router({ caseSensitive: true });
 
   router.post(
     apiRoutes.createAccount.path,
+    rateLimit(apiRoutes.createAccount),
     ...json,
     validate(apiRoutes.createAccount),
     async (_req, res) => {
@@ -20,6 +27,7 @@ export function accountsRoutes({ services, authenticate, json, validate }: Route
 
   router.post(
     apiRoutes.createSession.path,
+    rateLimit(apiRoutes.createSession),
     ...json,
     validate(apiRoutes.createSession),
     async (_req, res) => {

@@ -104,7 +104,7 @@ export function attachStreamServer(server: Server, context: AppContext): StreamS
       botId = decodeURIComponent(match[1]!);
     } catch {
       throw new AppError('SWY_ERR_VALIDATION', {
-        details: [{ path: '/params/botId', message: 'is not valid percent-encoded UTF-8' }],
+        details: [{ path: '', message: 'the URL path is not valid percent-encoding' }],
       });
     }
     const params = checkParams({ botId });

@@ -3,13 +3,14 @@ import type { ApiRoute } from '@switchyard/domain';
 
 /**
  * The part of a Fastify route that the domain's route table fixes: method, path, the schemas
- * (every response status included) and, for `auth: true`, the authenticate hook. Routes spread
+ * (every response status included), for `auth: true` the authenticate hook and, for
+ * `rateLimited`, the rate limit. Routes spread
  * it and add a handler, so an app cannot drift from the table or the OpenAPI document.
  */
 export function fromTable(
   app: FastifyInstance,
   route: ApiRoute,
-): Pick<RouteOptions, 'method' | 'url' | 'schema' | 'onRequest'> {
+): Pick<RouteOptions, 'method' | 'url' | 'schema' | 'onRequest' | 'config'> {
   return {
     method: route.method,
     url: route.path,
@@ -17,5 +18,7 @@ export function fromTable(
     // table is shared with the other app and the OpenAPI document.
     schema: { ...route.schema },
     ...(route.auth ? { onRequest: app.authenticate } : {}),
+    // Read by @fastify/rate-limit (plugins/rate-limit.ts): the plugin's own limits apply.
+    ...(route.rateLimited ? { config: { rateLimit: {} } } : {}),
   };
 }

@@ -39,7 +39,7 @@ function errorBody(code: ErrorCodeValue) {
  * The three checks every error case makes: the status, the exact envelope with the catalogue's
  * message, and that the OpenAPI document lists that status for the route.
  */
-function expectError(
+export function expectError(
   route: ApiRouteName,
   res: Response,
   status: number,

@@ -37,6 +37,11 @@ export interface ApiRoute {
   readonly tag: 'health' | 'accounts' | 'bots' | 'conversations' | 'proxy' | 'stream';
   /** Needs `Authorization: Bearer <token>`. */
   readonly auth: boolean;
+  /**
+   * Limited to RATE_LIMIT_MAX requests per client and RATE_LIMIT_WINDOW_MS (429 with
+   * Retry-After past it): the routes that run scrypt for anyone, logged in or not.
+   */
+  readonly rateLimited?: boolean;
   readonly schema: RouteSchema;
 }
 
@@ -79,6 +84,7 @@ export const apiRoutes = {
     summary: 'Create an account',
     tag: 'accounts',
     auth: false,
+    rateLimited: true,
     schema: {
       body: CreateAccountBodySchema,
       response: { 201: AccountSchema, ...withBody, 409: E, ...common },
@@ -91,6 +97,7 @@ export const apiRoutes = {
     summary: 'Log in: trade a username and password for a bearer token',
     tag: 'accounts',
     auth: false,
+    rateLimited: true,
     schema: {
       body: CreateSessionBodySchema,
       response: { 201: SessionSchema, ...withBody, 401: E, ...common },

@@ -50,6 +50,13 @@ export const ConfigSchema = Type.Object({
   PROXY_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 120_000, default: 10_000 }),
   /** How long graceful shutdown waits for in-flight requests before it gives up. */
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 10_000 }),
+  /** Requests per client (IP address) and window on each rate-limited route (sign-up, log-in). */
+  RATE_LIMIT_MAX: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 20 }),
+  RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1_000, maximum: 86_400_000, default: 60_000 }),
+  /** Rate-limit counters in Redis, shared by every instance; unset: in each process's memory. */
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /** What every key this app writes to Redis starts with: deployments sharing a Redis differ. */
+  REDIS_KEY_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', default: 'switchyard:' }),
 });
 export type Config = Static<typeof ConfigSchema>;
 

@@ -49,6 +49,9 @@ export class AccountsRepository {
   }
 
   async findByUsername(username: string): Promise<AccountWithHash | undefined> {
+    // PostgreSQL text cannot hold a NUL character, so no stored username has one; asking would
+    // be an encoding error (a 500), not the "no such user" it is.
+    if (username.includes('\u0000')) return undefined;
     const { rows } = await this.db.query<AccountRow>(
       `SELECT id, username, password_hash, created_at FROM accounts WHERE lower(username) = lower($1)`,
       [username],

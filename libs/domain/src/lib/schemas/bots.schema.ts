@@ -23,7 +23,12 @@ export const BotListSchema = Type.Object(
 );
 export type BotListBody = Static<typeof BotListSchema>;
 
-export const MessageTextSchema = Type.String({ minLength: 1, maxLength: 4000 });
+/** Any text but NUL, which PostgreSQL text cannot store: a 400 rather than a changed message. */
+export const MessageTextSchema = Type.String({
+  minLength: 1,
+  maxLength: 4000,
+  pattern: '^[^\\u0000]*$',
+});
 
 export const PostMessageBodySchema = Type.Object(
   {
