@@ -56,6 +56,14 @@ export const DelaySchema = Type.Object({ delayedMs: Type.Integer() });
  * 200 to 599. A 1xx cannot be a final response: Node would send it as one and every client would
  * then wait for a final response that never comes.
  */
+export const RedirectQuerySchema = Type.Object(
+  {
+    url: Type.String({ minLength: 1, maxLength: 2048 }),
+    status: Type.Optional(Type.String({ pattern: '^3(0[1-378])$' })),
+  },
+  { additionalProperties: false },
+);
+
 export const StatusParamsSchema = Type.Object({
   code: Type.String({ pattern: '^[2-5][0-9]{2}$' }),
 });

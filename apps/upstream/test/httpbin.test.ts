@@ -139,3 +139,27 @@ describe('unknown routes', () => {
     });
   });
 });
+
+describe('GET /redirect-to', () => {
+  it('answers the asked 3xx with the asked Location, 302 by default', async () => {
+    const target = 'http://10.0.0.1/internal';
+    const plain = await fetch(`${upstream().url}/redirect-to?url=${encodeURIComponent(target)}`, {
+      redirect: 'manual',
+    });
+    expect(plain.status).toBe(302);
+    expect(plain.headers.get('location')).toBe(target);
+
+    const moved = await fetch(`${upstream().url}/redirect-to?url=%2Fget&status=308`, {
+      redirect: 'manual',
+    });
+    expect(moved.status).toBe(308);
+    expect(moved.headers.get('location')).toBe('/get');
+  });
+
+  it('refuses a status that is not a redirect with 400', async () => {
+    const response = await fetch(`${upstream().url}/redirect-to?url=%2Fget&status=200`, {
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(400);
+  });
+});

@@ -7,3 +7,4 @@ export { expectDocumented } from './lib/openapi-check.js';
 export { openSocket } from './lib/ws-client.js';
 export type { Frame, OpenSocket, RefusedUpgrade } from './lib/ws-client.js';
 export { runRateLimitSuite, TEST_REDIS_URL } from './lib/rate-limit.js';
+export { runProxySafetySuite } from './lib/proxy-safety.js';

@@ -17,6 +17,19 @@ const PROXY_PATH = apiRoutes.proxy.path.replace(/\*$/, '*rest');
 const REST_SEGMENT = apiRoutes.proxy.path.split('/').indexOf('*');
 
 /**
+ * The path and query string exactly as the client sent them. `req.originalUrl`, not `req.url`:
+ * mounted in a Fastify app through @fastify/express (apps/bridge-api), `req.url` arrives
+ * decoded once (decodeURI) and normalized, so `%252e` would reach proxyTarget as `%2e`.
+ */
+function rawUrl(req: Request): { path: string; search: string } {
+  const url = req.originalUrl;
+  const query = url.indexOf('?');
+  return query === -1
+    ? { path: url, search: '' }
+    : { path: url.slice(0, query), search: url.slice(query) };
+}
+
+/**
  * The params as the route table names them. The rest is taken from the raw path, still
  * percent-encoded: Express hands out decoded segments, and proxyTarget must see `%2e%2e` to
  * refuse it and must forward `%2F` as it came.
@@ -24,7 +37,7 @@ const REST_SEGMENT = apiRoutes.proxy.path.split('/').indexOf('*');
 function proxyParams(req: Request): Record<string, unknown> {
   return {
     service: req.params['service'],
-    '*': req.path.split('/').slice(REST_SEGMENT).join('/'),
+    '*': rawUrl(req).path.split('/').slice(REST_SEGMENT).join('/'),
   };
 }
 
@@ -52,8 +65,7 @@ export function proxyRoutes({ config, authenticate, validate }: RouteContext): R
         ? config.PROXY_SERVICES[params.service]
         : undefined;
       if (!service) throw new AppError('SWY_ERR_PROXY_SERVICE_NOT_FOUND');
-      const queryStart = req.url.indexOf('?');
-      const search = queryStart === -1 ? '' : req.url.slice(queryStart);
+      const { search } = rawUrl(req);
       const target = proxyTarget(service, params['*'], search, req.headers);
       if (!target) {
         throw new AppError('SWY_ERR_VALIDATION', {

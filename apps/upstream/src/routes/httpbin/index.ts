@@ -8,6 +8,7 @@ import {
   DelaySchema,
   GetEchoSchema,
   PostEchoSchema,
+  RedirectQuerySchema,
   StatusParamsSchema,
 } from '../../schemas.js';
 
@@ -88,6 +89,17 @@ const httpbinRoutes: FastifyPluginAsync = async (app) => {
       const status = Number(request.params.code);
       reply.code(status);
       return BODILESS.has(status) ? reply.send() : { status };
+    },
+  );
+
+  // httpbin's /redirect-to: a 3xx whose Location is whatever the caller asks, so that a test
+  // can point a proxied request at an address the proxy must never reach.
+  app.get<{ Querystring: { url: string; status?: string } }>(
+    '/redirect-to',
+    { schema: { querystring: RedirectQuerySchema } },
+    async (request, reply) => {
+      const status = Number(request.query.status ?? '302');
+      return reply.code(status).header('location', request.query.url).send({ status });
     },
   );
 };

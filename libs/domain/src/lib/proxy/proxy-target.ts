@@ -70,10 +70,19 @@ export function proxyTarget(
   url.search = search;
   if (url.origin !== base.origin || !url.pathname.startsWith(basePath)) return undefined;
 
+  // Headers the client names in Connection are hop-by-hop too (RFC 9110 §7.6.1).
+  const connection = incoming['connection'];
+  const nominated = new Set(
+    (Array.isArray(connection) ? connection.join(',') : (connection ?? ''))
+      .split(',')
+      .map((token) => token.trim().toLowerCase())
+      .filter(Boolean),
+  );
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(incoming)) {
     const key = name.toLowerCase();
-    if (value === undefined || NEVER_FORWARD.has(key) || key.startsWith('sec-websocket')) continue;
+    if (value === undefined || NEVER_FORWARD.has(key) || nominated.has(key)) continue;
+    if (key.startsWith('sec-websocket')) continue;
     headers[key] = Array.isArray(value) ? value.join(', ') : value;
   }
   for (const [name, value] of Object.entries(service.headers ?? {}))
