@@ -8,3 +8,5 @@ export { openSocket } from './lib/ws-client.js';
 export type { Frame, OpenSocket, RefusedUpgrade } from './lib/ws-client.js';
 export { runRateLimitSuite, TEST_REDIS_URL } from './lib/rate-limit.js';
 export { runProxySafetySuite } from './lib/proxy-safety.js';
+export { runLogSecrecySuite } from './lib/log-secrecy.js';
+export type { AppProcess } from './lib/log-secrecy.js';

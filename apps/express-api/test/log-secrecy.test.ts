@@ -1,0 +1,3 @@
+import { runLogSecrecySuite } from '@switchyard/contract';
+
+runLogSecrecySuite({ name: 'express-api', main: 'apps/express-api/src/main.ts' });

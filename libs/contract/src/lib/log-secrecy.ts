@@ -1,0 +1,122 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { startUpstream, type RunningUpstream } from '@switchyard/upstream';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPort, SECRET_API_KEY } from './harness.js';
+import { openSocket } from './ws-client.js';
+
+export interface AppProcess {
+  /** Shown in test names. */
+  readonly name: string;
+  /** The app's main.ts, relative to the workspace root, run with tsx and the source condition. */
+  readonly main: string;
+  /** Extra environment (the bridge's state is its own, in src/moved.ts). */
+  readonly env?: Record<string, string>;
+}
+
+const WORKSPACE = new URL('../../../../', import.meta.url).pathname;
+
+/**
+ * Passwords and tokens never reach the logs. The app runs as its own process at LOG_LEVEL
+ * trace, every line it writes to stdout and stderr is kept, and after a session that signs up,
+ * logs in (right and wrong), calls routes with the token, streams over a WebSocket with the
+ * token as subprotocol, goes through the proxy (whose service adds a secret key) and logs out,
+ * none of those secrets may appear in any line.
+ */
+export function runLogSecrecySuite(app: AppProcess): void {
+  describe(`${app.name} logs`, () => {
+    let upstream: RunningUpstream;
+    let url: string;
+    const output: string[] = [];
+    let stop: () => Promise<void>;
+    const password = `pw-${randomUUID()}`;
+    const wrongPassword = `wrong-${randomUUID()}`;
+
+    beforeAll(async () => {
+      upstream = await startUpstream();
+      const port = await closedPort();
+      url = `http://127.0.0.1:${port}`;
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', '--conditions=@switchyard/source', app.main],
+        {
+          cwd: WORKSPACE,
+          env: {
+            ...process.env,
+            HOST: '127.0.0.1',
+            PORT: String(port),
+            LOG_LEVEL: 'trace',
+            MODEL_URL: upstream.url,
+            KNOWLEDGE_URL: upstream.url,
+            PROXY_SERVICES: JSON.stringify({
+              httpbin: { url: upstream.url, headers: { 'x-api-key': SECRET_API_KEY } },
+            }),
+            ...app.env,
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      stop = async () => {
+        child.kill('SIGTERM');
+        await exited;
+      };
+      const began = Date.now();
+      for (;;) {
+        if (child.exitCode !== null) throw new Error(`${app.name} exited:\n${output.join('')}`);
+        const ready = await fetch(`${url}/health`).then(
+          (res) => res.ok,
+          () => false,
+        );
+        if (ready) break;
+        if (Date.now() - began > 60_000) throw new Error(`${app.name} did not start`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }, 90_000);
+    afterAll(async () => {
+      await stop?.();
+      await upstream?.close();
+    });
+
+    it('never contain a password, a bearer token or a service credential', async () => {
+      const username = `logs-${randomUUID().slice(0, 8)}`;
+      await request(url).post('/v1/accounts').send({ username, password }).expect(201);
+      await request(url)
+        .post('/v1/sessions')
+        .send({ username, password: wrongPassword })
+        .expect(401);
+      const session = await request(url).post('/v1/sessions').send({ username, password });
+      const token = (session.body as { token: string }).token;
+      expect(token).toBeTruthy();
+      const auth = { authorization: `Bearer ${token}` };
+      await request(url).get('/v1/bots').set(auth).expect(200);
+      await request(url)
+        .post('/v1/bots/echo/messages')
+        .set(auth)
+        .send({ text: 'hello' })
+        .expect(201);
+      await request(url).get('/v1/proxy/httpbin/get').set(auth).expect(200);
+      await request(url).get('/v1/conversations').set('authorization', 'Bearer not-a-token');
+      const ws = await openSocket(`${url.replace('http', 'ws')}/v1/bots/echo/stream`, {
+        protocols: ['bearer', token],
+      });
+      ws.send({ type: 'message', text: 'streamed' });
+      await ws.untilDone();
+      ws.socket.close();
+      await request(url).delete('/v1/sessions/current').set(auth).expect(204);
+      await stop();
+
+      const logs = output.join('');
+      // The logs are there, and they are about these requests.
+      expect(logs).toContain('/v1/sessions');
+      for (const secret of [password, wrongPassword, token, SECRET_API_KEY]) {
+        expect(logs.includes(secret), `a secret of length ${secret.length} in the logs`).toBe(
+          false,
+        );
+      }
+    });
+  });
+}
