@@ -1,13 +1,13 @@
 import {
   RequestValidator,
   createServices,
+  openRedis,
   type Config,
   type Database,
   type RouteGroup,
 } from '@switchyard/domain';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { syncPasswordHasher } from './auth/sync-password-hasher.js';
@@ -81,9 +81,7 @@ export function createApp({
     ensembleSources: config.ENSEMBLE_SOURCES,
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
   });
-  const redis = config.REDIS_URL
-    ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2_000 })
-    : undefined;
+  const redis = config.REDIS_URL ? openRedis(config.REDIS_URL) : undefined;
   const context: AppContext = {
     config,
     services,

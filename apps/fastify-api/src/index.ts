@@ -8,8 +8,8 @@ export type {
   UndiciUpstreamOptions,
 } from './lib/undici-upstream-client.js';
 export { runMain } from './run.js';
-// The decorators other packages may read (app.config, app.services): exporting these types
+// The decorators other packages may read (app.config, app.services, app.redis): exporting these types
 // brings each plugin's `declare module 'fastify'` into the package's declarations.
 export type { ConfigPluginOptions } from './plugins/config.js';
 export type { ServicesPluginOptions } from './plugins/services.js';
-export { retryAfterSeconds } from './plugins/rate-limit.js';
+export type { default as RateLimitPlugin } from './plugins/rate-limit.js';

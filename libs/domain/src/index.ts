@@ -10,4 +10,5 @@ export * from './lib/validation/index.js';
 export * from './lib/api/index.js';
 export * from './lib/config/index.js';
 export * from './lib/proxy/index.js';
+export * from './lib/rate-limit/index.js';
 export { LOG_REDACT_PATHS } from './lib/logging/redact.js';

@@ -1,11 +1,8 @@
-import { AppError, type ApiRoute, type Config } from '@switchyard/domain';
+import { rateLimited, type ApiRoute, type Config } from '@switchyard/domain';
 import type { Request, RequestHandler } from 'express';
 import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
-
-/** Seconds until the client may try again, as Retry-After says it: a whole number, at least 1. */
-const retryAfterSeconds = (ms: number) => String(Math.max(1, Math.ceil(ms / 1000)));
 
 /**
  * `rateLimit(route)`: express-rate-limit for one route, RATE_LIMIT_MAX requests per client IP and
@@ -39,11 +36,7 @@ export function rateLimits(
         // express-rate-limit puts its figures on req.rateLimit (requestPropertyName).
         const reset = (req as Request & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime;
         const left = reset ? reset.getTime() - Date.now() : config.RATE_LIMIT_WINDOW_MS;
-        next(
-          new AppError('SWY_ERR_RATE_LIMITED', {
-            headers: { 'Retry-After': retryAfterSeconds(left) },
-          }),
-        );
+        next(rateLimited(left));
       },
     });
   };

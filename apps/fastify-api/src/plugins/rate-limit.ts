@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
-import { Redis } from 'ioredis';
-import { AppError } from '@switchyard/domain';
+import type { Redis } from 'ioredis';
+import { openRedis, rateLimited } from '@switchyard/domain';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -10,9 +10,6 @@ declare module 'fastify' {
     readonly redis: Redis | undefined;
   }
 }
-
-/** Seconds until the client may try again, as Retry-After says it: a whole number, at least 1. */
-export const retryAfterSeconds = (ms: number) => String(Math.max(1, Math.ceil(ms / 1000)));
 
 /**
  * @fastify/rate-limit on the routes whose table entry says `rateLimited` (fromTable sets their
@@ -23,13 +20,10 @@ export const retryAfterSeconds = (ms: number) => String(Math.max(1, Math.ceil(ms
  */
 const rateLimitPlugin: FastifyPluginAsync = async (app) => {
   const { RATE_LIMIT_MAX, RATE_LIMIT_WINDOW_MS, REDIS_URL, REDIS_KEY_PREFIX } = app.config;
-  const redis = REDIS_URL
-    ? new Redis(REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2_000, lazyConnect: true })
-    : undefined;
+  const redis = REDIS_URL ? openRedis(REDIS_URL) : undefined;
   if (redis) {
-    await redis.connect();
     app.addHook('onClose', async () => {
-      await redis.quit();
+      await redis.quit().catch(() => undefined);
     });
   }
   app.decorate('redis', redis);
@@ -47,10 +41,7 @@ const rateLimitPlugin: FastifyPluginAsync = async (app) => {
     skipOnError: true,
     addHeadersOnExceeding: none,
     addHeaders: { ...none, 'retry-after': false },
-    errorResponseBuilder: (_request, context) =>
-      new AppError('SWY_ERR_RATE_LIMITED', {
-        headers: { 'Retry-After': retryAfterSeconds(context.ttl) },
-      }),
+    errorResponseBuilder: (_request, context) => rateLimited(context.ttl),
   });
 };
 
