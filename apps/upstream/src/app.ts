@@ -1,9 +1,10 @@
 import { STATUS_CODES } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { UpstreamError, UpstreamErrorCode } from './lib/errors.js';
+import { FaultSwitch } from './lib/fault-switch.js';
 import { RingRequestLog, type RequestLog } from './lib/request-log.js';
 import { resolveOptions, type UpstreamOptions } from './options.js';
-import faults from './plugins/faults.js';
+import faultsPlugin from './plugins/faults.js';
 import requestLog from './plugins/request-log.js';
 import httpbinRoutes from './routes/httpbin/index.js';
 import modelRoutes from './routes/model/index.js';
@@ -26,8 +27,11 @@ function toErrorBody(error: FastifyError | UpstreamError): ErrorBody {
   return errorBody(500, UpstreamErrorCode.INTERNAL, 'internal error in the upstream stand-in');
 }
 
-/** The stand-in's Fastify instance, with its request log. */
-export type UpstreamApp = FastifyInstance & { readonly requests: RequestLog };
+/** The stand-in's Fastify instance, with its request log and its fault switch. */
+export type UpstreamApp = FastifyInstance & {
+  readonly requests: RequestLog;
+  readonly faults: FaultSwitch;
+};
 
 /**
  * Builds the stand-in upstream. It never listens: `startUpstream` (server.ts) or `main.ts` does.
@@ -47,10 +51,12 @@ export function buildUpstream(options: UpstreamOptions = {}): UpstreamApp {
   // Typed through UpstreamApp rather than `declare module 'fastify'`, which would add
   // `requests` to the Fastify instances of every project that imports this one.
   app.decorate('requests', log);
+  const faults = new FaultSwitch();
+  app.decorate('faults', faults);
 
   // Hooks run in registration order: the log records a request before faults can act on it.
   void app.register(requestLog, { log });
-  void app.register(faults, { latencyMs: resolved.latencyMs });
+  void app.register(faultsPlugin, { latencyMs: resolved.latencyMs, faults });
 
   void app.register(httpbinRoutes);
   void app.register(modelRoutes, { prefix: '/model', chunkDelayMs: resolved.chunkDelayMs });

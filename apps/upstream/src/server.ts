@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { buildUpstream } from './app.js';
+import type { FaultSwitch } from './lib/fault-switch.js';
 import type { RequestLog } from './lib/request-log.js';
 import type { UpstreamOptions } from './options.js';
 
@@ -15,6 +16,8 @@ export interface RunningUpstream {
   readonly url: string;
   readonly port: number;
   readonly requests: RequestLog;
+  /** A standing fault for every request that asks for none, and the responses faults hold. */
+  readonly faults: FaultSwitch;
   /** Stops listening and destroys open sockets, hung requests included. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -42,6 +45,7 @@ export async function startUpstream(options: StartUpstreamOptions = {}): Promise
     url: `http://${dialable(host)}:${bound}`,
     port: bound,
     requests: app.requests,
+    faults: app.faults,
     close: () => (closing ??= app.close()),
   };
 }

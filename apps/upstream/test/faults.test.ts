@@ -211,3 +211,54 @@ describe('faults on a closing server', () => {
     expect(await outcome).toBe('failed');
   });
 });
+
+describe('a standing fault (faults.set)', () => {
+  const standing = useUpstream();
+
+  it('applies to requests that ask for no fault, until cleared', async () => {
+    standing().faults.set({ fault: '5xx', status: 502 });
+    try {
+      const faulted = await fetch(`${standing().url}/model/complete`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(buildCompletionRequest()),
+      });
+      expect(faulted.status).toBe(502);
+      await faulted.body?.cancel();
+    } finally {
+      standing().faults.clear();
+    }
+    const healthy = await fetch(`${standing().url}/get`);
+    expect(healthy.status).toBe(200);
+    await healthy.body?.cancel();
+  });
+
+  it("gives way to the request's own fault", async () => {
+    standing().faults.set({ fault: 'hang' });
+    try {
+      const response = await fetch(`${standing().url}/get?fault=5xx&status=500`);
+      expect(response.status).toBe(500);
+      await response.body?.cancel();
+    } finally {
+      standing().faults.clear();
+    }
+  });
+
+  it('counts a hung response as held until the client lets go', async () => {
+    standing().faults.set({ fault: 'hang' });
+    const controller = new AbortController();
+    try {
+      const attempt = rawRequest(`${standing().url}/get`, { signal: controller.signal });
+      await vi.waitFor(() => expect(standing().faults.held()).toBe(1));
+      controller.abort();
+      await expect(attempt).rejects.toThrow();
+      await vi.waitFor(() => expect(standing().faults.held()).toBe(0));
+    } finally {
+      standing().faults.clear();
+    }
+  });
+
+  it('refuses a status that is not a 5xx', () => {
+    expect(() => standing().faults.set({ fault: '5xx', status: 404 })).toThrow(/500 to 599/);
+  });
+});

@@ -10,3 +10,8 @@ export { runRateLimitSuite, TEST_REDIS_URL } from './lib/rate-limit.js';
 export { runProxySafetySuite } from './lib/proxy-safety.js';
 export { runLogSecrecySuite } from './lib/log-secrecy.js';
 export type { AppProcess } from './lib/log-secrecy.js';
+export { runUpstreamFaultSuite, FAULT_TIMEOUT_MS } from './lib/upstream-faults.js';
+export type { FaultProfile } from './lib/upstream-faults.js';
+export { openTcpGate } from './lib/tcp-gate.js';
+export type { TcpGate } from './lib/tcp-gate.js';
+export { runDatabaseOutageSuite } from './lib/database-outage.js';

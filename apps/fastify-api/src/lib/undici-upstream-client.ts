@@ -72,13 +72,34 @@ export class UndiciUpstreamClient implements ClosableUpstreamClient {
   }
 
   async *lines(upstream: UpstreamRequest): AsyncIterable<string> {
-    // No overall deadline: a stream may last; the Agent's bodyTimeout bounds each gap instead.
-    const response = await this.#send(upstream, upstream.signal, 'application/x-ndjson');
-    const body = response.body;
+    // No overall deadline: a stream may last. UPSTREAM_TIMEOUT_MS bounds the wait for the
+    // headers and each gap between chunks, on our own timer: the Agent's headersTimeout and
+    // bodyTimeout run on undici's coarse timer wheel (measured 200 ms late at 1.5 s).
+    const idle = new AbortController();
+    const timer = setTimeout(
+      () => idle.abort(new DOMException('upstream stream idle', 'TimeoutError')),
+      this.#timeoutMs,
+    );
+    const signal = upstream.signal ? AbortSignal.any([upstream.signal, idle.signal]) : idle.signal;
+    try {
+      const response = await this.#send(upstream, signal, 'application/x-ndjson');
+      timer.refresh();
+      yield* this.#splitLines(response.body, () => timer.refresh(), idle.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async *#splitLines(
+    body: Dispatcher.ResponseData['body'],
+    onChunk: () => void,
+    idle: AbortSignal,
+  ): AsyncIterable<string> {
     const decoder = new TextDecoder();
     let pending = '';
     try {
       for await (const chunk of body as AsyncIterable<Buffer>) {
+        onChunk();
         pending += decoder.decode(chunk, { stream: true });
         let newline = pending.indexOf('\n');
         while (newline !== -1) {
@@ -90,7 +111,7 @@ export class UndiciUpstreamClient implements ClosableUpstreamClient {
       }
       pending += decoder.decode();
     } catch (error) {
-      throw upstreamFailure(error);
+      throw upstreamFailure(idle.aborted ? idle.reason : error);
     } finally {
       // The consumer may stop early (a `done` line, an error): give the socket back at once.
       if (!body.destroyed) body.destroy();

@@ -2,7 +2,8 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { UpstreamErrorCode } from '../lib/errors.js';
-import { FAULT_HEADER, parseOverrides, type Overrides } from '../lib/overrides.js';
+import type { FaultSwitch } from '../lib/fault-switch.js';
+import { FAULT_HEADER, NO_OVERRIDES, parseOverrides, type Overrides } from '../lib/overrides.js';
 import { PacedReadable, slice } from '../lib/paced-readable.js';
 import { pause } from '../lib/pause.js';
 
@@ -19,6 +20,8 @@ declare module 'fastify' {
 
 export interface FaultsPluginOptions {
   readonly latencyMs: number;
+  /** The standing fault, if any, and the count of responses held open by faults. */
+  readonly faults: FaultSwitch;
 }
 
 /** Pieces a slowed body is cut into. */
@@ -30,7 +33,10 @@ function abandon(reply: FastifyReply): FastifyReply {
   return reply;
 }
 
-const faults: FastifyPluginAsync<FaultsPluginOptions> = async (app, { latencyMs }) => {
+const faultsPlugin: FastifyPluginAsync<FaultsPluginOptions> = async (
+  app,
+  { latencyMs, faults },
+) => {
   app.decorateRequest('upstreamSlowMs', null);
 
   app.addHook('onRequest', async (request, reply) => {
@@ -38,10 +44,11 @@ const faults: FastifyPluginAsync<FaultsPluginOptions> = async (app, { latencyMs 
     if (config.upstreamControl === true) return;
 
     // Throws SWY_ERR_STANDIN_BAD_REQUEST, which the error handler turns into a 400.
-    const overrides: Overrides = parseOverrides(
+    const asked: Overrides = parseOverrides(
       request.query as Record<string, unknown>,
       request.headers,
     );
+    const overrides = asked === NO_OVERRIDES ? (faults.standing ?? asked) : asked;
     const wait = overrides.latencyMs ?? (config.upstreamDefaultLatency === true ? latencyMs : 0);
     if (wait > 0 && !(await pause(reply.raw, wait))) return abandon(reply);
 
@@ -51,6 +58,7 @@ const faults: FastifyPluginAsync<FaultsPluginOptions> = async (app, { latencyMs 
       case 'hang':
         // Nothing is kept but the socket: it goes when the client leaves or the server closes
         // (forceCloseConnections), and no timer or promise waits on it.
+        faults.hold(reply.raw);
         return abandon(reply);
       case 'reset':
         abandon(reply);
@@ -70,6 +78,7 @@ const faults: FastifyPluginAsync<FaultsPluginOptions> = async (app, { latencyMs 
           });
       case 'slow':
         request.upstreamSlowMs = overrides.slowMs;
+        faults.hold(reply.raw);
         reply.header(FAULT_HEADER, 'slow');
         return;
     }
@@ -90,7 +99,7 @@ const faults: FastifyPluginAsync<FaultsPluginOptions> = async (app, { latencyMs 
   });
 };
 
-export default fp(faults, {
+export default fp(faultsPlugin, {
   name: 'upstream-faults',
   fastify: '5.x',
   dependencies: ['upstream-request-log'],

@@ -33,11 +33,20 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
+export interface ServerDatabase {
+  /** Connection string of the new, empty database (not migrated: its first opener migrates). */
+  readonly url: string;
+  /** DROP DATABASE … WITH (FORCE): ends whatever connections are still open. */
+  drop(): Promise<void>;
+}
+
 /**
- * A throwaway database on the server: CREATE DATABASE for each open(), DROP on close(), so
- * test files never see each other's rows.
+ * CREATE DATABASE with a fresh name on the server, for a process of its own (an app's main,
+ * its cluster workers) to open by URL; `drop()` removes it.
  */
-async function openOnServer(adminUrl: string): Promise<Database> {
+export async function createServerDatabase(
+  adminUrl: string = TEST_DATABASE_URL,
+): Promise<ServerDatabase> {
   const name = `swy_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
   await admin.connect();
@@ -46,11 +55,9 @@ async function openOnServer(adminUrl: string): Promise<Database> {
   } finally {
     await admin.end();
   }
-  const db = await openDatabase({ url: withDatabase(adminUrl, name), poolSize: 5 });
   return {
-    ...db,
-    async close() {
-      await db.close();
+    url: withDatabase(adminUrl, name),
+    async drop() {
       const dropper = new pg.Client({ connectionString: adminUrl });
       await dropper.connect();
       try {
@@ -58,6 +65,22 @@ async function openOnServer(adminUrl: string): Promise<Database> {
       } finally {
         await dropper.end();
       }
+    },
+  };
+}
+
+/**
+ * A throwaway database on the server: CREATE DATABASE for each open(), DROP on close(), so
+ * test files never see each other's rows.
+ */
+async function openOnServer(adminUrl: string): Promise<Database> {
+  const created = await createServerDatabase(adminUrl);
+  const db = await openDatabase({ url: created.url, poolSize: 5 });
+  return {
+    ...db,
+    async close() {
+      await db.close();
+      await created.drop();
     },
   };
 }

@@ -1,3 +1,3 @@
 // Test support for this repo's suites and for services that reuse @switchyard/domain.
-export { TEST_DATABASE_URL, databaseTargets } from './databases.js';
-export type { DatabaseTarget } from './databases.js';
+export { TEST_DATABASE_URL, createServerDatabase, databaseTargets } from './databases.js';
+export type { DatabaseTarget, ServerDatabase } from './databases.js';

@@ -69,6 +69,10 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     async transaction(work) {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // A checked-out client has no listener of the pool's: should the server end the session
+      // between two queries (a shutdown, a failover), its 'error' event would crash the process.
+      const onError = (error: Error) => (broken ??= error);
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await work(client as Queryable);
@@ -82,7 +86,8 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
         }
         throw error;
       } finally {
-        // A connection whose ROLLBACK failed is discarded rather than reused.
+        // A connection that failed, or whose ROLLBACK failed, is discarded rather than reused.
+        client.off('error', onError);
         client.release(broken);
       }
     },

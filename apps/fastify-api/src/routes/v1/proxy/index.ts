@@ -9,6 +9,7 @@ import {
   type ProxyService,
 } from '@switchyard/domain';
 import { fromTable } from '../../../lib/api-route.js';
+import { withIdleTimeout } from '../../../lib/idle-timeout.js';
 
 interface ProxyParams {
   readonly service: string;
@@ -26,8 +27,8 @@ function restAndSearch(url: string): { rest: string; search: string } {
   return { rest, search: query === -1 ? '' : url.slice(query) };
 }
 
-function timedOut(ms: number): DOMException {
-  return new DOMException(`No response headers within ${ms} ms`, 'TimeoutError');
+function timedOut(ms: number, what: string): DOMException {
+  return new DOMException(`No ${what} within ${ms} ms`, 'TimeoutError');
 }
 
 // MIGRATION(buffered-proxy) after: the upstream body is streamed to the client as it arrives; see docs/migration-guide.md#buffered-proxy
@@ -64,7 +65,10 @@ const proxyRoutes: FastifyPluginAsync = async (app) => {
         if (!reply.raw.writableFinished) abort.abort();
       });
       // headersTimeout starts once the request is written; this also bounds the connect.
-      const beforeHeaders = setTimeout(() => abort.abort(timedOut(timeoutMs)), timeoutMs);
+      const beforeHeaders = setTimeout(
+        () => abort.abort(timedOut(timeoutMs, 'response headers')),
+        timeoutMs,
+      );
 
       let upstream: Dispatcher.ResponseData;
       try {
@@ -72,8 +76,7 @@ const proxyRoutes: FastifyPluginAsync = async (app) => {
           dispatcher: agent,
           method: 'GET',
           headers: target.headers,
-          // Before the headers: a 504. After them: the longest gap between two body chunks,
-          // after which the response is cut off (its status is already on the wire).
+          // Backstops only: their timers are coarse (see withIdleTimeout), ours are exact.
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
           signal: abort.signal,
@@ -89,8 +92,11 @@ const proxyRoutes: FastifyPluginAsync = async (app) => {
         const value = upstream.headers[header];
         if (value !== undefined) reply.header(header, value);
       }
-      // Fastify pipes the body and destroys it if the client leaves, which frees the socket.
-      return reply.send(upstream.body);
+      // Fastify pipes the body and destroys it if the client leaves, which frees the socket. A
+      // gap longer than the timeout cuts the response off (its status is already on the wire).
+      return reply.send(
+        withIdleTimeout(upstream.body, timeoutMs, () => timedOut(timeoutMs, 'body data')),
+      );
       // #endregion guide:proxy
     },
   });

@@ -1,0 +1,64 @@
+import type { ServerResponse } from 'node:http';
+import {
+  DEFAULT_FAULT_STATUS,
+  DEFAULT_SLOW_MS,
+  MAX_WAIT_MS,
+  type Fault,
+  type Overrides,
+} from './overrides.js';
+import { UpstreamError, UpstreamErrorCode } from './errors.js';
+
+export interface StandingFault {
+  readonly fault: Fault;
+  /** Status of a `5xx` fault. Default 503. */
+  readonly status?: number;
+  /** Time a `slow` fault spreads the body over. Default 2000. */
+  readonly slowMs?: number;
+}
+
+/**
+ * Runtime control of the stand-in's faults, for callers that cannot choose the URL: a bot's
+ * request to `MODEL_URL` carries no `fault=`. A standing fault applies to every request that
+ * asks for none itself. It also counts the responses that a `hang` or `slow` fault holds open,
+ * so a test can tell whether the client let go of them.
+ */
+export class FaultSwitch {
+  #standing: Overrides | undefined;
+  readonly #held = new Set<ServerResponse>();
+
+  /** Every request without overrides of its own gets this fault until `clear()`. */
+  set(standing: StandingFault): void {
+    const status = standing.status ?? DEFAULT_FAULT_STATUS;
+    const slowMs = standing.slowMs ?? DEFAULT_SLOW_MS;
+    if (!Number.isInteger(status) || status < 500 || status > 599) {
+      throw new UpstreamError(UpstreamErrorCode.INVALID_OPTION, `status must be 500 to 599`);
+    }
+    if (!Number.isInteger(slowMs) || slowMs < 0 || slowMs > MAX_WAIT_MS) {
+      throw new UpstreamError(
+        UpstreamErrorCode.INVALID_OPTION,
+        `slowMs must be 0 to ${MAX_WAIT_MS}`,
+      );
+    }
+    this.#standing = { latencyMs: undefined, fault: standing.fault, status, slowMs };
+  }
+
+  clear(): void {
+    this.#standing = undefined;
+  }
+
+  get standing(): Overrides | undefined {
+    return this.#standing;
+  }
+
+  /** Responses a `hang` or `slow` fault holds whose socket is still open. */
+  held(): number {
+    return this.#held.size;
+  }
+
+  /** Counts `response` as held until it finishes or its socket closes. */
+  hold(response: ServerResponse): void {
+    if (response.destroyed) return;
+    this.#held.add(response);
+    response.once('close', () => this.#held.delete(response));
+  }
+}
