@@ -1,4 +1,4 @@
 import { projectConfig } from '../../vitest.shared.ts';
 
-// The suite is run by each app's tests; this project has no tests of its own.
+// The suites are run by each app's tests; this project tests only its own helpers.
 export default projectConfig({ passWithNoTests: true });

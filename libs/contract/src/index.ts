@@ -15,3 +15,4 @@ export type { FaultProfile } from './lib/upstream-faults.js';
 export { openTcpGate } from './lib/tcp-gate.js';
 export type { TcpGate } from './lib/tcp-gate.js';
 export { runDatabaseOutageSuite } from './lib/database-outage.js';
+export { runSecurityHeadersSuite } from './lib/security-headers.js';
