@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { envelope, openDatabase, type Database } from '@switchyard/domain';
 import {
   createServerDatabase,
@@ -9,7 +12,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCredentials } from './contract.js';
 import { closedPort, contractConfig, type AppUnderTest, type StartedApp } from './harness.js';
-import { openTcpGate, type TcpGate } from './tcp-gate.js';
+import { openTcpGate } from './tcp-gate.js';
 
 /** Clients that keep posting messages, one after another each, through the whole run. */
 const WRITERS = 6;
@@ -48,17 +51,75 @@ async function ready(url: string): Promise<Outcome> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const run = promisify(execFile);
+
+/** How the database goes away and comes back; `url` is what the app connects to. */
+interface Outage {
+  readonly url: string;
+  readonly kind: string;
+  begin(): Promise<void>;
+  end(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The default: a TCP gate in front of the shared server, which itself keeps running. */
+async function gateOutage(databaseUrl: string): Promise<Outage> {
+  const direct = new URL(databaseUrl);
+  const gate = await openTcpGate({ host: direct.hostname, port: Number(direct.port || 5432) });
+  const gated = new URL(databaseUrl);
+  gated.hostname = '127.0.0.1';
+  gated.port = String(gate.port);
+  return {
+    url: gated.toString(),
+    kind: 'a TCP gate cut in front of the server',
+    async begin() {
+      await gate.refuse();
+      // What a server shutdown does to its sessions, then the rest of the wire goes too.
+      const admin = new pg.Client({ connectionString: databaseUrl });
+      await admin.connect();
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+      await admin.end();
+      await gate.cut();
+    },
+    end: () => gate.restore(),
+    close: () => gate.close(),
+  };
+}
 
 /**
- * The database goes away under load and comes back. The app reaches PostgreSQL through a TCP
- * gate (tcp-gate.ts); the outage stops the gate accepting connections, ends the app's sessions
- * the way a server shutdown does (pg_terminate_backend: FATAL 57P01 admin_shutdown), and resets
- * whatever is left. While it lasts, `/ready` must answer 503 SWY_ERR_NOT_READY and every
+ * SWITCHYARD_OUTAGE=server: the local PostgreSQL cluster itself is stopped (`pg_ctlcluster …
+ * stop -m fast`) and started again. Never in CI, where other suites share that server; run by
+ * hand, alone, to check that the gate tells the truth (docs/reliability.md).
+ */
+async function serverOutage(databaseUrl: string): Promise<Outage> {
+  const version = (await readdir('/etc/postgresql'))[0];
+  if (!version) throw new Error('SWITCHYARD_OUTAGE=server needs a Debian PostgreSQL cluster');
+  const ctl = (action: string, ...extra: string[]) =>
+    run('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', action, ...extra]);
+  return {
+    url: databaseUrl,
+    kind: `the PostgreSQL ${version} server stopped and started`,
+    begin: () => ctl('stop', '-m', 'fast').then(() => undefined),
+    async end() {
+      await ctl('start');
+      await run('pg_isready', ['-q', '-t', '30', '-h', '127.0.0.1']);
+    },
+    close: async () => undefined,
+  };
+}
+
+/**
+ * The database goes away under load and comes back. By default the app reaches PostgreSQL
+ * through a TCP gate (tcp-gate.ts); the outage stops the gate accepting connections, ends the
+ * app's sessions the way a server shutdown does (pg_terminate_backend: FATAL 57P01
+ * admin_shutdown), and resets whatever is left (SWITCHYARD_OUTAGE=server stops the real server). While it lasts, `/ready` must answer 503 SWY_ERR_NOT_READY and every
  * request that needs the database a 503 SWY_ERR_DATABASE_UNAVAILABLE, promptly; after the
  * restore the app must serve again without a restart. Then nothing acknowledged may be lost:
  * every message that got a 201 is in the database exactly once, read directly from the server.
  *
- * The shared server itself is not stopped: other suites use it at the same time in CI. PGlite
+ * By default the shared server itself is not stopped: other suites use it at the same time in CI. PGlite
  * is embedded in the app's process and cannot go away on its own, so only the server runs this.
  */
 export async function runDatabaseOutageSuite(subject: AppUnderTest): Promise<void> {
@@ -70,7 +131,7 @@ export async function runDatabaseOutageSuite(subject: AppUnderTest): Promise<voi
     }
     let upstream: RunningUpstream;
     let server: ServerDatabase;
-    let gate: TcpGate;
+    let outage: Outage;
     let db: Database;
     let app: StartedApp;
     const tokens: string[] = [];
@@ -82,12 +143,11 @@ export async function runDatabaseOutageSuite(subject: AppUnderTest): Promise<voi
     beforeAll(async () => {
       upstream = await startUpstream();
       server = await createServerDatabase();
-      const direct = new URL(server.url);
-      gate = await openTcpGate({ host: direct.hostname, port: Number(direct.port || 5432) });
-      const gated = new URL(server.url);
-      gated.hostname = '127.0.0.1';
-      gated.port = String(gate.port);
-      db = await openDatabase({ url: gated.toString() });
+      outage =
+        process.env['SWITCHYARD_OUTAGE'] === 'server'
+          ? await serverOutage(server.url)
+          : await gateOutage(server.url);
+      db = await openDatabase({ url: outage.url });
       app = await subject.start({ config: contractConfig(upstream, {}, await closedPort()), db });
       for (let i = 0; i < WRITERS; i += 1) {
         const credentials = buildCredentials();
@@ -107,7 +167,7 @@ export async function runDatabaseOutageSuite(subject: AppUnderTest): Promise<voi
     afterAll(async () => {
       await app?.close();
       await db?.close();
-      await gate?.close();
+      await outage?.close();
       await server?.drop();
       await upstream?.close();
     });
@@ -130,17 +190,9 @@ export async function runDatabaseOutageSuite(subject: AppUnderTest): Promise<voi
 
         await sleep(BEFORE_MS);
         cutAt = performance.now();
-        await gate.refuse();
-        // What a server shutdown does to its sessions, then the rest of the wire goes too.
-        const admin = new pg.Client({ connectionString: server.url });
-        await admin.connect();
-        await admin.query(
-          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
-        );
-        await admin.end();
-        await gate.cut();
+        await outage.begin();
         await sleep(OUTAGE_MS);
-        await gate.restore();
+        await outage.end();
         restoredAt = performance.now();
 
         // Every writer must get a 201 again, within RECOVERY_MS, with no restart.
@@ -157,7 +209,7 @@ export async function runDatabaseOutageSuite(subject: AppUnderTest): Promise<voi
         const during = (o: Outcome) => o.began > cutAt + 100 && o.ended < restoredAt;
         const failed = outcomes.filter((o) => o.status !== 201);
         console.log(
-          `database outage: ${subject.name}: ${outcomes.length} messages sent, ` +
+          `database outage (${outage.kind}): ${subject.name}: ${outcomes.length} messages sent, ` +
             `${outcomes.length - failed.length} acknowledged, ${failed.length} refused with 503; ` +
             `${readiness.length} readiness checks`,
         );
