@@ -1,4 +1,13 @@
-import { ConfigError, loadConfig, openDatabase, type Config } from '@switchyard/domain';
+import {
+  ConfigError,
+  isClusterPrimary,
+  isClusterWorker,
+  leaveCluster,
+  loadConfig,
+  openDatabase,
+  runPrimary,
+  type Config,
+} from '@switchyard/domain';
 import { createLogger } from './logger.js';
 import { startServer, type RunningServer } from './server.js';
 
@@ -16,6 +25,13 @@ function configOrExit(): Config {
 const config = configOrExit();
 
 const logger = createLogger(config);
+
+// WEB_CONCURRENCY > 1: this process forks the workers, which run this file again, and
+// supervises them; it opens no database and does not listen.
+if (isClusterPrimary(config)) {
+  process.exit(await runPrimary({ name: 'express-api', config, logger }));
+}
+
 const db = await openDatabase({
   url: config.DATABASE_URL,
   dataDir: config.PGLITE_DATA_DIR,
@@ -35,6 +51,8 @@ logger.info({ url: running.url, database: db.kind }, 'express-api listening');
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals): Promise<void> {
   if (stopping) {
+    // A cluster worker may get the signal twice (see isClusterWorker); its primary holds the deadline.
+    if (isClusterWorker()) return;
     logger.warn({ signal }, 'Second signal: exiting now');
     process.exit(1);
   }
@@ -50,6 +68,7 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
     logger.error({ err: error }, 'Shutdown failed');
     process.exitCode = 1;
   }
+  leaveCluster();
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

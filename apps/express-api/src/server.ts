@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { keepAliveDrain } from '@switchyard/domain';
 import { createApp, type CreateAppOptions } from './app.js';
 import { attachStreamServer } from './ws/stream-server.js';
 
@@ -40,6 +41,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   const { port } = server.address() as AddressInfo;
   // #endregion guide:start
+  const keepAlive = keepAliveDrain(server);
 
   // #region guide:close
   let closed: Promise<void> | undefined;
@@ -64,5 +66,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
   // #endregion guide:close
 
-  return { url: `http://${dialable(config.HOST)}:${port}`, server, close };
+  return {
+    url: `http://${dialable(config.HOST)}:${port}`,
+    server,
+    close() {
+      // Responses from now on, those in flight included, close their connection once sent:
+      // Node alone keeps a busy connection alive after its response, until keepAliveTimeout.
+      keepAlive.drain();
+      return close();
+    },
+  };
 }

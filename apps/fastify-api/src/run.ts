@@ -1,8 +1,11 @@
 import closeWithGrace from 'close-with-grace';
 import {
   ConfigError,
+  isClusterPrimary,
+  isClusterWorker,
   loadConfig,
   openDatabase,
+  runPrimary,
   type Config,
   type Database,
 } from '@switchyard/domain';
@@ -24,6 +27,9 @@ export async function runMain(
     console.error(`${name}: ${error.message}`);
     process.exit(1);
   }
+  // WEB_CONCURRENCY > 1: this process forks the workers, which run this function again, and
+  // supervises them; it opens no database and does not listen.
+  if (isClusterPrimary(config)) process.exit(await runPrimary({ name, config }));
 
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.PGLITE_DATA_DIR });
   const running = await start({ config, db }).catch(async (error: unknown) => {
@@ -34,17 +40,29 @@ export async function runMain(
 
   // SIGINT, SIGTERM, or a crash: stop taking requests, let the open ones finish (the server's
   // own SHUTDOWN_TIMEOUT_MS), then close the database. close-with-grace exits hard if that
-  // hangs; a second signal exits at once.
-  closeWithGrace(
+  // hangs; a second signal exits at once, except in a cluster worker (see isClusterWorker).
+  const worker = isClusterWorker();
+  let signalled: NodeJS.Signals | undefined;
+  const grace = closeWithGrace(
     {
       delay: config.SHUTDOWN_TIMEOUT_MS + 5_000,
       logger: { error: (message) => log.error(message) },
+      skip: worker ? ['SIGINT', 'SIGTERM'] : [],
     },
     async ({ signal, err }) => {
       if (err) log.error({ err }, 'shutting down after an error');
-      else log.info({ signal }, 'shutting down');
+      else log.info({ signal: signal ?? signalled }, 'shutting down');
       await running.close();
       await db.close();
     },
   );
+  if (worker) {
+    for (const event of ['SIGINT', 'SIGTERM'] as const) {
+      process.on(event, (signal) => {
+        if (signalled) return;
+        signalled = signal;
+        void grace.close();
+      });
+    }
+  }
 }

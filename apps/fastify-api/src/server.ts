@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '@switchyard/domain';
+import { keepAliveDrain, type Config } from '@switchyard/domain';
 import { buildApp, type BuildAppOptions } from './app.js';
 
 export type StartServerOptions = BuildAppOptions;
@@ -58,11 +58,19 @@ export async function serve(app: FastifyInstance, config: Config): Promise<Runni
   }
   const { port } = app.server.address() as AddressInfo;
   // #endregion guide:start
+  const keepAlive = keepAliveDrain(app.server);
+  function close(): Promise<void> {
+    // Responses from now on, those in flight included, close their connection once sent:
+    // Fastify marks only the requests that arrive while closing, and keeps the others alive
+    // for its keepAliveTimeout (72 s), past the shutdown's deadline.
+    keepAlive.drain();
+    return shutdown(app, config.SHUTDOWN_TIMEOUT_MS);
+  }
   let closing: Promise<void> | undefined;
   return {
     url: `http://${dialable(config.HOST)}:${port}`,
     server: app.server,
     app,
-    close: () => (closing ??= shutdown(app, config.SHUTDOWN_TIMEOUT_MS)),
+    close: () => (closing ??= close()),
   };
 }

@@ -15,4 +15,7 @@ export type { FaultProfile } from './lib/upstream-faults.js';
 export { openTcpGate } from './lib/tcp-gate.js';
 export type { TcpGate } from './lib/tcp-gate.js';
 export { runDatabaseOutageSuite } from './lib/database-outage.js';
+export { spawnApp } from './lib/app-process.js';
+export type { Exit, SpawnedApp } from './lib/app-process.js';
+export { runShutdownSuite } from './lib/shutdown.js';
 export { runSecurityHeadersSuite } from './lib/security-headers.js';

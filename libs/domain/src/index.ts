@@ -12,3 +12,14 @@ export * from './lib/config/index.js';
 export * from './lib/proxy/index.js';
 export * from './lib/rate-limit/index.js';
 export { LOG_REDACT_PATHS } from './lib/logging/redact.js';
+export {
+  SHUTDOWN_MARGIN_MS,
+  isClusterPrimary,
+  isClusterWorker,
+  jsonLineLogger,
+  leaveCluster,
+  runPrimary,
+} from './lib/process/cluster.js';
+export type { PrimaryConfig, PrimaryLogger, PrimaryOptions } from './lib/process/cluster.js';
+export { keepAliveDrain } from './lib/process/keep-alive-drain.js';
+export type { KeepAliveDrain } from './lib/process/keep-alive-drain.js';

@@ -1,21 +1,12 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { startUpstream, type RunningUpstream } from '@switchyard/upstream';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnApp, type AppProcess } from './app-process.js';
 import { closedPort, SECRET_API_KEY } from './harness.js';
 import { openSocket } from './ws-client.js';
 
-export interface AppProcess {
-  /** Shown in test names. */
-  readonly name: string;
-  /** The app's main.ts, relative to the workspace root, run with tsx and the source condition. */
-  readonly main: string;
-  /** Extra environment (the bridge's state is its own, in src/moved.ts). */
-  readonly env?: Record<string, string>;
-}
-
-const WORKSPACE = new URL('../../../../', import.meta.url).pathname;
+export type { AppProcess } from './app-process.js';
 
 /**
  * Passwords and tokens never reach the logs. The app runs as its own process at LOG_LEVEL
@@ -28,7 +19,7 @@ export function runLogSecrecySuite(app: AppProcess): void {
   describe(`${app.name} logs`, () => {
     let upstream: RunningUpstream;
     let url: string;
-    const output: string[] = [];
+    let output: string[] = [];
     let stop: () => Promise<void>;
     const password = `pw-${randomUUID()}`;
     const wrongPassword = `wrong-${randomUUID()}`;
@@ -36,45 +27,17 @@ export function runLogSecrecySuite(app: AppProcess): void {
     beforeAll(async () => {
       upstream = await startUpstream();
       const port = await closedPort();
-      url = `http://127.0.0.1:${port}`;
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', '--conditions=@switchyard/source', app.main],
-        {
-          cwd: WORKSPACE,
-          env: {
-            ...process.env,
-            HOST: '127.0.0.1',
-            PORT: String(port),
-            LOG_LEVEL: 'trace',
-            MODEL_URL: upstream.url,
-            KNOWLEDGE_URL: upstream.url,
-            PROXY_SERVICES: JSON.stringify({
-              httpbin: { url: upstream.url, headers: { 'x-api-key': SECRET_API_KEY } },
-            }),
-            ...app.env,
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
-      child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      stop = async () => {
-        child.kill('SIGTERM');
-        await exited;
-      };
-      const began = Date.now();
-      for (;;) {
-        if (child.exitCode !== null) throw new Error(`${app.name} exited:\n${output.join('')}`);
-        const ready = await fetch(`${url}/health`).then(
-          (res) => res.ok,
-          () => false,
-        );
-        if (ready) break;
-        if (Date.now() - began > 60_000) throw new Error(`${app.name} did not start`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      const spawned = await spawnApp(app, port, {
+        LOG_LEVEL: 'trace',
+        MODEL_URL: upstream.url,
+        KNOWLEDGE_URL: upstream.url,
+        PROXY_SERVICES: JSON.stringify({
+          httpbin: { url: upstream.url, headers: { 'x-api-key': SECRET_API_KEY } },
+        }),
+      });
+      url = spawned.url;
+      output = spawned.output;
+      stop = spawned.stop;
     }, 90_000);
     afterAll(async () => {
       await stop?.();

@@ -57,6 +57,11 @@ export const ConfigSchema = Type.Object({
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   /** What every key this app writes to Redis starts with: deployments sharing a Redis differ. */
   REDIS_KEY_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', default: 'switchyard:' }),
+  /**
+   * Worker processes on one HOST:PORT (node:cluster, see lib/process/cluster.ts). 1: no primary,
+   * the app runs in this process. More needs DATABASE_URL: PGlite belongs to one process.
+   */
+  WEB_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -95,5 +100,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = [...byPath].map(([key, message]) => `  ${key}: ${message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return value as Config;
+  const config = value as Config;
+  // Checks that span variables, once each one is valid on its own.
+  if (config.WEB_CONCURRENCY > 1 && config.DATABASE_URL === undefined) {
+    throw new ConfigError(
+      `Invalid configuration:\n  WEB_CONCURRENCY: ${config.WEB_CONCURRENCY} workers need DATABASE_URL (PGlite is one process's embedded database; workers cannot share it)`,
+    );
+  }
+  return config;
 }

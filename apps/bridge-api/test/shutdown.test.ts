@@ -1,0 +1,3 @@
+import { runShutdownSuite } from '@switchyard/contract';
+
+await runShutdownSuite({ name: 'bridge-api', main: 'apps/bridge-api/src/main.ts' });

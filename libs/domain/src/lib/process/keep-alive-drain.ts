@@ -1,0 +1,57 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+export interface KeepAliveDrain {
+  /** From now on every response closes its connection once sent. Call before server.close(). */
+  drain(): void;
+}
+
+/**
+ * Keep-alive during a graceful shutdown. Node's `server.close()` stops accepting and drops the
+ * idle connections, but a connection busy with a request at that moment stays keep-alive: its
+ * response says `Connection: keep-alive`, the client may send more on it, and the connection
+ * holds `close()` open until the server's keepAliveTimeout (5 s in Node, 72 s in Fastify) or the
+ * SHUTDOWN_TIMEOUT_MS cut. After `drain()`, every response, those already in flight included,
+ * says `Connection: close` and Node ends the connection once it is sent: the client learns not
+ * to reuse it, nothing is reset, and `close()` resolves when the last response is out.
+ */
+export function keepAliveDrain(server: Server): KeepAliveDrain {
+  // The newest response not yet finished on each connection: the one that must close it.
+  const newest = new Map<Socket, ServerResponse>();
+  const marked = new WeakSet<ServerResponse>();
+  let draining = false;
+
+  const closeAfter = (res: ServerResponse) => {
+    if (!res.headersSent) {
+      res.setHeader('Connection', 'close');
+      marked.add(res);
+    } else {
+      // Headers already sent (a streamed response): drop the connection once it is idle.
+      res.once('finish', () => setImmediate(() => server.closeIdleConnections()));
+    }
+  };
+
+  // Before the app's own listener, so that a request arriving while draining is marked first.
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    if (draining) {
+      // Pipelined behind a response not sent yet: that one must leave the connection open for
+      // this one, or Node would end it before answering this request.
+      const ahead = newest.get(socket);
+      if (ahead && marked.has(ahead) && !ahead.headersSent) ahead.removeHeader('Connection');
+      closeAfter(res);
+    }
+    newest.set(socket, res);
+    res.once('close', () => {
+      if (newest.get(socket) === res) newest.delete(socket);
+    });
+  });
+
+  return {
+    drain() {
+      if (draining) return;
+      draining = true;
+      for (const res of newest.values()) closeAfter(res);
+    },
+  };
+}
