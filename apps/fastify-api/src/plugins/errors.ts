@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
+import { clientLeft } from '@switchyard/domain';
 import { routeNotFound, sendError, toHttpError } from '../lib/http-errors.js';
 
 /**
@@ -10,7 +11,9 @@ const errorsPlugin: FastifyPluginAsync = async (app) => {
   // #region guide:error-handler
   app.setErrorHandler((error, request, reply) => {
     const appError = toHttpError(error);
-    if (appError.code === 'SWY_ERR_INTERNAL') {
+    if (clientLeft(reply.raw)) {
+      request.log.info({ code: appError.code }, 'the client left before the answer');
+    } else if (appError.code === 'SWY_ERR_INTERNAL') {
       request.log.error({ err: error }, 'request failed');
     } else if (appError.status >= 500) {
       request.log.warn({ err: appError.cause ?? appError, code: appError.code }, appError.message);

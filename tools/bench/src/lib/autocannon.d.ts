@@ -11,6 +11,16 @@ declare module 'autocannon' {
     body?: string;
     overallRate?: number;
     timeout?: number;
+    /** Sent in turn by every connection; the context is per connection, fresh at each lap. */
+    requests?: Request[];
+  }
+  export interface Request {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    setupRequest?: (request: Request, context: Record<string, unknown>) => Request;
+    onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
   }
   interface Histogram {
     average: number;
@@ -28,6 +38,7 @@ declare module 'autocannon' {
     timeouts: number;
     non2xx: number;
     duration: number;
+    statusCodeStats: Record<string, { count: number }>;
   }
   function autocannon(options: Options): Promise<Result>;
   export default autocannon;

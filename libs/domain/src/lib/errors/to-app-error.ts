@@ -17,6 +17,9 @@ const DATABASE_DOWN_CODES = new Set([
 const DATABASE_DOWN_MESSAGES = [
   'Connection terminated',
   'connection timeout',
+  // pg-pool: no connection within connectionTimeoutMillis, the server slow to accept or every
+  // pooled connection busy under overload; either way the database cannot serve now.
+  'timeout exceeded when trying to connect',
   'Client has encountered a connection error',
   'Cannot use a pool after calling end',
 ];
