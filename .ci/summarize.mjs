@@ -17,3 +17,31 @@ for (const line of text.split('\n')) {
 }
 console.log(`\n${runs} vitest runs`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+
+// The reliability suites (libs/contract, tools/bench load) print `<suite>: <app>: <n> cases`
+// when they register, and the load test one `load: <app> <mode>: …` line per case it ran.
+const APPS = ['express-api', 'fastify-api', 'bridge-api'];
+const cases = new Map();
+const add = (suite, app, n) => {
+  const row = cases.get(suite) ?? {};
+  row[app] = (row[app] ?? 0) + n;
+  cases.set(suite, row);
+};
+for (const line of text.split('\n')) {
+  const counted =
+    /^(?:\S+:\s+)?([a-z][a-z ]*): (express-api|fastify-api|bridge-api): (\d+) cases\s*$/.exec(line);
+  if (counted) add(counted[1], counted[2], Number(counted[3]));
+  const load = /^(?:\S+:\s+)?load: (express-api|fastify-api|bridge-api) (single|cluster): /.exec(
+    line,
+  );
+  if (load) add('load (single and cluster)', load[1], 1);
+}
+if (cases.size > 0) {
+  const width = Math.max(...[...cases.keys()].map((s) => s.length));
+  console.log(`\nreliability cases (suite: ${APPS.join(', ')})`);
+  for (const [suite, row] of cases) {
+    console.log(
+      `  ${suite.padEnd(width)}  ${APPS.map((app) => String(row[app] ?? 0).padStart(4)).join('  ')}`,
+    );
+  }
+}

@@ -7,6 +7,7 @@ import { PassThrough, pipeline, type Readable } from 'node:stream';
  * upstream ends within its timeout plus 10 %. Destroying what this returns (the client left)
  * destroys `source`, which frees its socket.
  */
+// #region guide:idle-timeout
 export function withIdleTimeout(source: Readable, ms: number, error: () => Error): Readable {
   const guarded = new PassThrough();
   const timer = setTimeout(() => source.destroy(error()), ms);
@@ -14,3 +15,4 @@ export function withIdleTimeout(source: Readable, ms: number, error: () => Error
   pipeline(source, guarded, () => clearTimeout(timer));
   return guarded;
 }
+// #endregion guide:idle-timeout

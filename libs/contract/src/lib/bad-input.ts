@@ -18,6 +18,7 @@ import {
 } from './harness.js';
 import { expectDocumented } from './openapi-check.js';
 import { openSocket, type Frame, type OpenSocket, type RefusedUpgrade } from './ws-client.js';
+import { reportCases } from './report.js';
 
 /**
  * The "bad input" suite: one table of requests that a client should not send (or that are
@@ -1300,7 +1301,7 @@ if (names.size !== cases.length) throw new Error('bad-input: two cases share a n
 export async function runBadInputSuite(subject: AppUnderTest): Promise<void> {
   const pglite = (await databaseTargets()).find((target) => target.kind === 'pglite');
   if (!pglite) throw new Error('bad-input: no PGlite database target');
-  console.log(`bad input: ${subject.name}: ${cases.length} cases`);
+  reportCases('bad input', subject.name, cases.length);
 
   describe(`${subject.name} bad input (${cases.length} cases)`, () => {
     let env: Environment | undefined;

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCredentials } from './contract.js';
 import { closedPort, contractConfig, type AppUnderTest, type StartedApp } from './harness.js';
 import { openTcpGate } from './tcp-gate.js';
+import { reportCases } from './report.js';
 
 /** Clients that keep posting messages, one after another each, through the whole run. */
 const WRITERS = 6;
@@ -124,6 +125,7 @@ async function serverOutage(databaseUrl: string): Promise<Outage> {
  */
 export async function runDatabaseOutageSuite(subject: AppUnderTest): Promise<void> {
   const target = (await databaseTargets()).find((t) => t.kind === 'postgres')!;
+  if (!target.skipReason) reportCases('database outage', subject.name, 2);
   describe(`${subject.name} when PostgreSQL goes away under load`, () => {
     if (target.skipReason) {
       it.skip(`(skipped: ${target.skipReason})`, () => {});

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnApp, type AppProcess } from './app-process.js';
 import { closedPort, SECRET_API_KEY } from './harness.js';
 import { openSocket } from './ws-client.js';
+import { reportCases } from './report.js';
 
 export type { AppProcess } from './app-process.js';
 
@@ -16,6 +17,7 @@ export type { AppProcess } from './app-process.js';
  * none of those secrets may appear in any line.
  */
 export function runLogSecrecySuite(app: AppProcess): void {
+  reportCases('logs without secrets', app.name, 1);
   describe(`${app.name} logs`, () => {
     let upstream: RunningUpstream;
     let url: string;

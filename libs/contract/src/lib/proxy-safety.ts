@@ -11,6 +11,7 @@ import {
   type AppUnderTest,
   type Environment,
 } from './harness.js';
+import { reportCases } from './report.js';
 
 interface Attempt {
   readonly name: string;
@@ -129,6 +130,7 @@ const ATTEMPTS: readonly Attempt[] = [
  */
 export async function runProxySafetySuite(subject: AppUnderTest): Promise<void> {
   const [pglite] = await databaseTargets();
+  reportCases('proxy safety', subject.name, ATTEMPTS.length + 4);
 
   describe(`${subject.name} proxy safety (${ATTEMPTS.length + 4} cases)`, () => {
     let env: Environment;

@@ -10,6 +10,7 @@ import {
   type Environment,
   type StartedApp,
 } from './harness.js';
+import { reportCases } from './report.js';
 
 /** Where the Redis variant finds a server; CI=true makes an unreachable one a failure. */
 export const TEST_REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -49,6 +50,7 @@ function expectRetryAfter(value: string | undefined, windowS: number): void {
  */
 export async function runRateLimitSuite(subject: AppUnderTest): Promise<void> {
   const [pglite] = await databaseTargets();
+  reportCases('rate limit', subject.name, 3);
   const overrides =
     (extra: Record<string, string> = {}) =>
     () => ({

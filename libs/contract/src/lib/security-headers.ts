@@ -11,6 +11,7 @@ import {
   type AppUnderTest,
   type StartedApp,
 } from './harness.js';
+import { reportCases } from './report.js';
 
 /**
  * The headers every response carries, whatever its status: helmet's defaults in both apps.
@@ -162,6 +163,7 @@ function expectNoLeak(res: Response): void {
  * gone. Prints its case count.
  */
 export function runSecurityHeadersSuite(subject: AppUnderTest): void {
+  reportCases('headers and error bodies', subject.name, CASES.length + OUTAGE_CASES.length);
   describe(`${subject.name} headers and error bodies`, () => {
     let upstream: RunningUpstream;
     let app: StartedApp;
@@ -184,9 +186,6 @@ export function runSecurityHeadersSuite(subject: AppUnderTest): void {
       auth = { authorization: `Bearer ${(session.body as { token: string }).token}` };
       // Closed last, by the outage cases.
       closeDb = () => db.close();
-      console.log(
-        `headers and error bodies: ${subject.name}: ${CASES.length + OUTAGE_CASES.length} cases`,
-      );
     });
     afterAll(async () => {
       await close?.();

@@ -11,6 +11,7 @@ import { spawnApp, type AppProcess, type Exit, type SpawnedApp } from './app-pro
 import { buildCredentials } from './contract.js';
 import { closedPort } from './harness.js';
 import { openSocket, type OpenSocket } from './ws-client.js';
+import { reportCases } from './report.js';
 
 /** How long the upstream stand-in takes to answer the model and /delay: requests stay in flight. */
 const LATENCY_MS = 1_000;
@@ -206,7 +207,7 @@ export async function runShutdownSuite(app: AppProcess): Promise<void> {
     },
   ] as const;
   const runnable = variants.filter((variant) => !variant.skipReason).length;
-  console.log(`shutdown: ${app.name}: ${runnable * CASES} cases`);
+  reportCases('shutdown', app.name, runnable * CASES);
 
   for (const variant of variants) {
     describe(`${app.name} shutdown under load, ${variant.label}`, () => {

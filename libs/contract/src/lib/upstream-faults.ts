@@ -8,6 +8,7 @@ import { expectDocumented } from './openapi-check.js';
 import { closedPort, contractConfig, type AppUnderTest, type StartedApp } from './harness.js';
 import { openTcpGate, type TcpGate } from './tcp-gate.js';
 import { openSocket } from './ws-client.js';
+import { reportCases } from './report.js';
 
 /**
  * The documented differences between the apps that change what a fault looks like
@@ -209,6 +210,7 @@ function expectWithinTimeouts(ms: number, timeouts: number): void {
  */
 export function runUpstreamFaultSuite(subject: AppUnderTest, profile: FaultProfile): void {
   const cases = HTTP_CASES.length + 3;
+  reportCases('upstream faults', subject.name, cases);
   describe(`${subject.name} under upstream faults`, () => {
     let stack: FaultStack;
     let auth: Record<string, string>;
@@ -236,7 +238,6 @@ export function runUpstreamFaultSuite(subject: AppUnderTest, profile: FaultProfi
       await request(app.url).post('/v1/accounts').send(credentials).expect(201);
       const session = await request(app.url).post('/v1/sessions').send(credentials).expect(201);
       auth = { Authorization: `Bearer ${(session.body as { token: string }).token}` };
-      console.log(`upstream faults: ${subject.name}: ${cases} cases`);
     });
     afterAll(async () => {
       await stack?.app.close();
