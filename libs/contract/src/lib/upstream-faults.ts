@@ -190,7 +190,11 @@ function rawGet(
   });
 }
 
+/** Per timed case, how far past its timeout the answer came, for the line the suite prints. */
+const overruns: number[] = [];
+
 function expectWithinTimeouts(ms: number, timeouts: number): void {
+  if (timeouts > 0) overruns.push((ms / (timeouts * FAULT_TIMEOUT_MS) - 1) * 100);
   if (timeouts === 0) {
     expect(ms, 'a fast fault waits for no timer').toBeLessThan(FAST_MS);
     return;
@@ -240,6 +244,12 @@ export function runUpstreamFaultSuite(subject: AppUnderTest, profile: FaultProfi
       auth = { Authorization: `Bearer ${(session.body as { token: string }).token}` };
     });
     afterAll(async () => {
+      if (overruns.length > 0) {
+        const worst = Math.max(...overruns).toFixed(1);
+        console.log(
+          `upstream faults: ${subject.name}: ${overruns.length} timed cases, at most ${worst} % past the timeout (bound ${SLACK * 100} %)`,
+        );
+      }
       await stack?.app.close();
       await stack?.db.close();
       await stack?.gate.close();
