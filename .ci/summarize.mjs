@@ -38,7 +38,7 @@ for (const line of text.split('\n')) {
 }
 if (cases.size > 0) {
   const width = Math.max(...[...cases.keys()].map((s) => s.length));
-  console.log(`\nreliability cases (suite: ${APPS.join(', ')})`);
+  console.log(`\nreliability cases registered (suite: ${APPS.join(', ')})`);
   for (const [suite, row] of cases) {
     console.log(
       `  ${suite.padEnd(width)}  ${APPS.map((app) => String(row[app] ?? 0).padStart(4)).join('  ')}`,

@@ -181,4 +181,37 @@ describe('UndiciUpstreamClient.lines', () => {
     const error = await failure(read());
     expect(error.code).toBe('SWY_ERR_UPSTREAM_BAD_RESPONSE');
   });
+
+  it('maps a stream that stalls mid-body to SWY_ERR_UPSTREAM_TIMEOUT', async () => {
+    // The stand-in spreads /model/stream over 60 s: its lines come far more than 300 ms apart.
+    const seen: string[] = [];
+    const read = async () => {
+      for await (const line of client.lines({
+        service: 'model',
+        method: 'POST',
+        path: '/model/stream?fault=slow&slowMs=60000',
+        body: { prompt: 'one two three four five six seven eight nine ten' },
+      })) {
+        seen.push(line);
+      }
+    };
+    const error = await failure(read());
+    expect(error.code).toBe('SWY_ERR_UPSTREAM_TIMEOUT');
+    expect(seen.length).toBeLessThan(3);
+  });
+
+  it('does not count the time the consumer spends on a line as upstream silence', async () => {
+    // Lines 5 ms apart; the consumer takes twice the 300 ms timeout over each of the first two.
+    const lines: string[] = [];
+    for await (const line of client.lines({
+      service: 'model',
+      method: 'POST',
+      path: '/model/stream',
+      body: { prompt: 'one two three' },
+    })) {
+      lines.push(line);
+      if (lines.length <= 2) await new Promise((resolve) => setTimeout(resolve, 600));
+    }
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ done: true });
+  });
 });

@@ -1,29 +1,32 @@
 import { openDatabase } from '@switchyard/domain';
 import { describe, expect, it } from 'vitest';
-import { findLeak } from '../src/lib/leaks.js';
+import { findLeak, findLeaks } from '../src/lib/leaks.js';
 
-describe('findLeak', () => {
-  it("finds a real stack trace and a real database error's text", async () => {
+async function rejection(work: () => unknown): Promise<Error> {
+  try {
+    await work();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('it did not fail');
+}
+
+describe('findLeaks', () => {
+  it('names each kind of leak in a real sample of it', async () => {
     const db = await openDatabase();
-    let sqlError: Error | undefined;
-    try {
-      await db.query("INSERT INTO accounts (id) VALUES ('not a uuid')");
-    } catch (error) {
-      sqlError = error as Error;
-    } finally {
-      await db.close();
-    }
-    expect(sqlError).toBeDefined();
-    expect(findLeak(String(sqlError!.stack))).toBeDefined();
-    expect(findLeak(JSON.stringify({ error: { message: sqlError!.message } }))).toBeDefined();
-    let parseError: Error | undefined;
-    try {
-      JSON.parse('{"a": ');
-    } catch (error) {
-      parseError = error as Error;
-    }
-    expect(findLeak(parseError!.message)).toBe('a parser message');
-    expect(findLeak('SELECT id FROM accounts WHERE username = $1')).toBe('SQL');
+    const sqlError = await rejection(() =>
+      db.query("INSERT INTO accounts (id) VALUES ('not a uuid')"),
+    ).finally(() => db.close());
+    const parseError = await rejection(() => JSON.parse('{"a": '));
+    const stack = String(new Error('boom').stack);
+
+    expect(findLeaks(stack)).toEqual(expect.arrayContaining(['a stack frame', 'a source path']));
+    expect(findLeaks(sqlError.message)).toContain('database text');
+    expect(findLeaks('SELECT id FROM accounts WHERE username = $1')).toContain('SQL');
+    expect(findLeaks(parseError.message)).toContain('a parser message');
+    expect(findLeaks(String(new TypeError('x is not a function')))).toContain(
+      'an error class name',
+    );
   });
 
   it('finds nothing in the envelopes the apps send', () => {

@@ -1,16 +1,17 @@
 import { createServer, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { clientLeft } from '../src/index.js';
+import { abortedByClient, clientLeft } from '../src/index.js';
 
 /** One request to a server that reports clientLeft(res) once `when` says so. */
 async function observe(
   when: (res: ServerResponse, report: () => void) => void,
   hangUp = false,
+  check: (res: ServerResponse) => boolean = clientLeft,
 ): Promise<boolean> {
   let seen!: (left: boolean) => void;
   const result = new Promise<boolean>((resolve) => (seen = resolve));
-  const server = createServer((_req, res) => when(res, () => seen(clientLeft(res))));
+  const server = createServer((_req, res) => when(res, () => seen(check(res))));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const req = request(`http://127.0.0.1:${port}/`, { agent: false }, (res) => res.resume());
@@ -33,5 +34,19 @@ describe('clientLeft', () => {
   it('is false while the client waits, and after the answer was sent', async () => {
     expect(await observe((_res, report) => report())).toBe(false);
     expect(await observe((res, report) => res.end('ok', report))).toBe(false);
+  });
+
+  it('blames the client only for its own abort, not for any error while it is gone', async () => {
+    const abort = new DOMException('The client closed the connection', 'AbortError');
+    const gone = (res: ServerResponse, report: () => void) => res.once('close', report);
+    expect(await observe(gone, true, (res) => abortedByClient(abort, res))).toBe(true);
+    expect(await observe(gone, true, (res) => abortedByClient(new Error('bug'), res))).toBe(false);
+    expect(
+      await observe(
+        (_res, report) => report(),
+        false,
+        (res) => abortedByClient(abort, res),
+      ),
+    ).toBe(false);
   });
 });

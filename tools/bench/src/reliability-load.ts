@@ -8,7 +8,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TEST_DATABASE_URL } from '@switchyard/domain/testing';
 import {
-  clusterConfigured,
   LOAD_APPS,
   LOAD_MODES,
   runLoadCase,
@@ -179,11 +178,6 @@ async function main(): Promise<number> {
         `apps/${app}/dist/main.js is missing: use \`npx nx run @switchyard/bench:load\`, which builds the apps first.`,
       );
     });
-  }
-  if (options.modes.includes('cluster') && !clusterConfigured) {
-    log(
-      '  note: WEB_CONCURRENCY is not in ConfigSchema yet; the cluster runs will run one process.',
-    );
   }
   log(
     `@switchyard/bench load: ${options.apps.join(', ')} × ${options.modes.join(', ')}, ${options.durationS} s at ${options.connections} connections each; report in ${options.out}`,

@@ -1,4 +1,4 @@
-import { AppError, clientLeft, toAppError, type ErrorCodeValue } from '@switchyard/domain';
+import { AppError, abortedByClient, toAppError, type ErrorCodeValue } from '@switchyard/domain';
 import type { ErrorRequestHandler } from 'express';
 
 /** body-parser's error `type`s, in the API's terms. */
@@ -36,7 +36,7 @@ function fromExpress(error: unknown): AppError | undefined {
 // #region guide:error-handler
 export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   const error = fromExpress(err) ?? toAppError(err);
-  if (clientLeft(res)) req.log.info({ code: error.code }, 'The client left before the answer');
+  if (abortedByClient(err, res)) req.log.info({ err }, 'The client left before the answer');
   else if (error.code === 'SWY_ERR_INTERNAL') req.log.error({ err }, 'Unhandled error');
   else if (error.status >= 500) req.log.warn({ err: error }, error.message);
   // Too late for an envelope: Express's own handler ends the connection.

@@ -8,6 +8,7 @@ import {
   type UpstreamClient,
   type UpstreamRequest,
 } from '@switchyard/domain';
+import { IdleTimer } from './idle-timeout.js';
 
 export interface UndiciUpstreamOptions {
   /** Base URL of each service; a path on it is kept (`http://host/api` + `/model/complete`). */
@@ -74,45 +75,50 @@ export class UndiciUpstreamClient implements ClosableUpstreamClient {
   async *lines(upstream: UpstreamRequest): AsyncIterable<string> {
     // No overall deadline: a stream may last. UPSTREAM_TIMEOUT_MS bounds the wait for the
     // headers and each gap between chunks, on our own timer: the Agent's headersTimeout and
-    // bodyTimeout run on undici's coarse timer wheel (measured 200 ms late at 1.5 s).
+    // bodyTimeout run on undici's coarse timer wheel (measured 200 ms late at 1.5 s). The timer
+    // only runs while this waits on the upstream, never while the consumer handles a line.
     const idle = new AbortController();
-    const timer = setTimeout(
-      () => idle.abort(new DOMException('upstream stream idle', 'TimeoutError')),
-      this.#timeoutMs,
+    const timer = new IdleTimer(this.#timeoutMs, () =>
+      idle.abort(new DOMException('upstream stream idle', 'TimeoutError')),
     );
     const signal = upstream.signal ? AbortSignal.any([upstream.signal, idle.signal]) : idle.signal;
+    timer.start();
     try {
       const response = await this.#send(upstream, signal, 'application/x-ndjson');
-      timer.refresh();
-      yield* this.#splitLines(response.body, () => timer.refresh(), idle.signal);
+      yield* this.#splitLines(response.body, timer, idle.signal);
     } finally {
-      clearTimeout(timer);
+      timer.stop();
     }
   }
 
   async *#splitLines(
     body: Dispatcher.ResponseData['body'],
-    onChunk: () => void,
+    timer: IdleTimer,
     idle: AbortSignal,
   ): AsyncIterable<string> {
     const decoder = new TextDecoder();
     let pending = '';
     try {
+      timer.start();
       for await (const chunk of body as AsyncIterable<Buffer>) {
-        onChunk();
         pending += decoder.decode(chunk, { stream: true });
         let newline = pending.indexOf('\n');
         while (newline !== -1) {
           const line = pending.slice(0, newline).replace(/\r$/, '');
           pending = pending.slice(newline + 1);
-          if (line.trim() !== '') yield line;
+          if (line.trim() !== '') {
+            timer.stop();
+            yield line;
+          }
           newline = pending.indexOf('\n');
         }
+        timer.start();
       }
       pending += decoder.decode();
     } catch (error) {
       throw upstreamFailure(idle.aborted ? idle.reason : error);
     } finally {
+      timer.stop();
       // The consumer may stop early (a `done` line, an error): give the socket back at once.
       if (!body.destroyed) body.destroy();
     }

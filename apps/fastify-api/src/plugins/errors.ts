@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { clientLeft } from '@switchyard/domain';
+import { abortedByClient } from '@switchyard/domain';
 import { routeNotFound, sendError, toHttpError } from '../lib/http-errors.js';
 
 /**
@@ -11,8 +11,8 @@ const errorsPlugin: FastifyPluginAsync = async (app) => {
   // #region guide:error-handler
   app.setErrorHandler((error, request, reply) => {
     const appError = toHttpError(error);
-    if (clientLeft(reply.raw)) {
-      request.log.info({ code: appError.code }, 'the client left before the answer');
+    if (abortedByClient(error, reply.raw)) {
+      request.log.info({ err: error }, 'the client left before the answer');
     } else if (appError.code === 'SWY_ERR_INTERNAL') {
       request.log.error({ err: error }, 'request failed');
     } else if (appError.status >= 500) {

@@ -11,7 +11,12 @@ const LEAKS: ReadonlyArray<readonly [string, RegExp]> = [
   ['an error class name', /\b(TypeError|RangeError|ReferenceError|DOMException|UND_ERR)/],
 ];
 
-/** Names what `text` gives away about the app's insides, or undefined when it gives nothing. */
+/** Names everything `text` gives away about the app's insides; empty when it gives nothing. */
+export function findLeaks(text: string): string[] {
+  return LEAKS.filter(([, pattern]) => pattern.test(text)).map(([name]) => name);
+}
+
+/** The first thing `text` gives away, or undefined. */
 export function findLeak(text: string): string | undefined {
-  return LEAKS.find(([, pattern]) => pattern.test(text))?.[0];
+  return findLeaks(text)[0];
 }

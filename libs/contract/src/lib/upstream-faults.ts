@@ -168,6 +168,34 @@ const HTTP_CASES: readonly HttpCase[] = [
   },
 ];
 
+/** The WebSocket stream of the model bot, with the model failing under it. */
+const STREAM_CASES: ReadonlyArray<{
+  readonly name: string;
+  readonly fault: StandingFault;
+  readonly code: ErrorCodeValue;
+  readonly timeouts: number;
+}> = [
+  {
+    name: 'the model hangs',
+    fault: { fault: 'hang' },
+    code: 'SWY_ERR_UPSTREAM_TIMEOUT',
+    timeouts: 1,
+  },
+  {
+    // The stand-in spreads the stream over a minute: after the first line, every gap is a stall.
+    name: 'the model stalls in the middle of its stream',
+    fault: { fault: 'slow', slowMs: 60_000 },
+    code: 'SWY_ERR_UPSTREAM_TIMEOUT',
+    timeouts: 1,
+  },
+  {
+    name: 'the model answers 503',
+    fault: { fault: '5xx', status: 503 },
+    code: 'SWY_ERR_UPSTREAM_BAD_RESPONSE',
+    timeouts: 0,
+  },
+];
+
 /** How long the client waited, from the request to the end of the answer (or its cut). */
 async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
   const began = performance.now();
@@ -213,7 +241,7 @@ function expectWithinTimeouts(ms: number, timeouts: number): void {
  * serving. Prints its case count.
  */
 export function runUpstreamFaultSuite(subject: AppUnderTest, profile: FaultProfile): void {
-  const cases = HTTP_CASES.length + 3;
+  const cases = HTTP_CASES.length + 1 + STREAM_CASES.length;
   reportCases('upstream faults', subject.name, cases);
   describe(`${subject.name} under upstream faults`, () => {
     let stack: FaultStack;
@@ -311,47 +339,29 @@ export function runUpstreamFaultSuite(subject: AppUnderTest, profile: FaultProfi
       await expectRecovered();
     });
 
-    it('stream: the model hangs: an error frame SWY_ERR_UPSTREAM_TIMEOUT, after 1 timeout(s)', async () => {
-      stack.upstream.faults.set({ fault: 'hang' });
-      try {
-        const socket = await openSocket(
-          `${stack.app.url.replace('http', 'ws')}/v1/bots/model/stream`,
-          { protocols: ['bearer', auth['Authorization']!.slice('Bearer '.length)] },
-        );
-        const { result, ms } = await timed(async () => {
-          socket.send({ type: 'message', text: 'fault?' });
-          return socket.untilDone();
-        });
-        expect(result.at(-1)).toEqual({ type: 'error', ...envelope('SWY_ERR_UPSTREAM_TIMEOUT') });
-        expectWithinTimeouts(ms, 1);
-        socket.socket.close();
-      } finally {
-        stack.upstream.faults.clear();
-      }
-      await expectRecovered();
-    });
-
-    it('stream: the model answers 503: an error frame SWY_ERR_UPSTREAM_BAD_RESPONSE at once', async () => {
-      stack.upstream.faults.set({ fault: '5xx', status: 503 });
-      try {
-        const socket = await openSocket(
-          `${stack.app.url.replace('http', 'ws')}/v1/bots/model/stream`,
-          { protocols: ['bearer', auth['Authorization']!.slice('Bearer '.length)] },
-        );
-        const { result, ms } = await timed(async () => {
-          socket.send({ type: 'message', text: 'fault?' });
-          return socket.untilDone();
-        });
-        expect(result.at(-1)).toMatchObject({
-          type: 'error',
-          error: { code: 'SWY_ERR_UPSTREAM_BAD_RESPONSE' },
-        });
-        expectWithinTimeouts(ms, 0);
-        socket.socket.close();
-      } finally {
-        stack.upstream.faults.clear();
-      }
-      await expectRecovered();
-    });
+    for (const stream of STREAM_CASES) {
+      it(`stream: ${stream.name}: an error frame ${stream.code}, after ${stream.timeouts} timeout(s)`, async () => {
+        stack.upstream.faults.set(stream.fault);
+        try {
+          const socket = await openSocket(
+            `${stack.app.url.replace('http', 'ws')}/v1/bots/model/stream`,
+            { protocols: ['bearer', auth['Authorization']!.slice('Bearer '.length)] },
+          );
+          const { result, ms } = await timed(async () => {
+            socket.send({ type: 'message', text: 'fault?' });
+            return socket.untilDone();
+          });
+          expect(result.at(-1)).toMatchObject({ type: 'error', error: { code: stream.code } });
+          if (stream.code === 'SWY_ERR_UPSTREAM_TIMEOUT') {
+            expect(result.at(-1)).toEqual({ type: 'error', ...envelope(stream.code) });
+          }
+          expectWithinTimeouts(ms, stream.timeouts);
+          socket.socket.close();
+        } finally {
+          stack.upstream.faults.clear();
+        }
+        await expectRecovered();
+      });
+    }
   });
 }

@@ -26,7 +26,6 @@ export type LoadMode = 'single' | 'cluster';
 export const LOAD_MODES: readonly LoadMode[] = ['single', 'cluster'];
 
 /** Whether the apps' config knows WEB_CONCURRENCY (node:cluster workers) at all. */
-export const clusterConfigured = 'WEB_CONCURRENCY' in ConfigSchema.properties;
 
 export interface LoadCaseOptions {
   readonly app: LoadApp;
@@ -252,15 +251,11 @@ export async function runLoadCase(options: LoadCaseOptions): Promise<LoadCaseRes
       ...(mode === 'cluster' ? { WEB_CONCURRENCY: String(requestedWorkers) } : {}),
     });
     await waitReady(proc);
-    const expectedChildren = mode === 'cluster' && clusterConfigured ? requestedWorkers : 0;
+    const expectedChildren = mode === 'cluster' ? requestedWorkers : 0;
     const workers = await waitWorkers(proc.pid, expectedChildren, 20_000);
     const childPidsAtReady = childPids(proc.pid);
     if (mode === 'cluster') {
-      if (!clusterConfigured) {
-        notes.push(
-          'WEB_CONCURRENCY is not in the apps’ ConfigSchema yet: the app ignored it and ran as one process',
-        );
-      } else if (workers !== requestedWorkers) {
+      if (workers !== requestedWorkers) {
         problems.push(`WEB_CONCURRENCY=${requestedWorkers} but the app runs ${workers} worker(s)`);
       }
     } else if (workers !== 0) {
@@ -332,7 +327,7 @@ export async function runLoadCase(options: LoadCaseOptions): Promise<LoadCaseRes
     ] as const) {
       if (count) problems.push(`${count} ${what}`);
     }
-    if (errorLines) notes.push(`the app logged ${errorLines} line(s) at level error or worse`);
+    if (errorLines) problems.push(`the app logged ${errorLines} line(s) at level error or worse`);
     if (noLoss.refusedStored) {
       notes.push(`${noLoss.refusedStored} message(s) answered with an error were stored anyway`);
     }

@@ -37,6 +37,9 @@ export interface PrimaryOptions {
   readonly restartWindowMs?: number;
 }
 
+/** Set in the environment of the workers runPrimary forks. */
+const WORKER_MARK = 'SWITCHYARD_CLUSTER_WORKER';
+
 /** What the primary adds to SHUTDOWN_TIMEOUT_MS before it kills the workers that are left. */
 export const SHUTDOWN_MARGIN_MS = 5_000;
 
@@ -52,7 +55,8 @@ export function isClusterPrimary(config: Pick<Config, 'WEB_CONCURRENCY'>): boole
  * primary holds the deadline.
  */
 export function isClusterWorker(): boolean {
-  return cluster.isWorker;
+  // Forked by runPrimary, not merely under some cluster parent (PM2's cluster mode is one).
+  return cluster.isWorker && process.env[WORKER_MARK] === '1';
 }
 
 /**
@@ -60,7 +64,7 @@ export function isClusterWorker(): boolean {
  * would otherwise keep a main that ends by letting its event loop run dry alive. Elsewhere: nothing.
  */
 export function leaveCluster(): void {
-  if (cluster.isWorker && cluster.worker?.isConnected()) cluster.worker.disconnect();
+  if (isClusterWorker() && cluster.worker?.isConnected()) cluster.worker.disconnect();
 }
 
 const LEVELS: Readonly<Record<string, number>> = {
@@ -117,7 +121,7 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
     let announced = false;
 
     function fork(): void {
-      const worker = cluster.fork();
+      const worker = cluster.fork({ [WORKER_MARK]: '1' });
       live.add(worker);
       log.info(`worker ${worker.process.pid} started`);
     }

@@ -11,9 +11,12 @@ export interface KeepAliveDrain {
  * idle connections, but a connection busy with a request at that moment stays keep-alive: its
  * response says `Connection: keep-alive`, the client may send more on it, and the connection
  * holds `close()` open until the server's keepAliveTimeout (5 s in Node, 72 s in Fastify) or the
- * SHUTDOWN_TIMEOUT_MS cut. After `drain()`, every response, those already in flight included,
- * says `Connection: close` and Node ends the connection once it is sent: the client learns not
- * to reuse it, nothing is reset, and `close()` resolves when the last response is out.
+ * SHUTDOWN_TIMEOUT_MS cut. After `drain()`, every response whose headers are not sent yet,
+ * those already in flight included, says `Connection: close` and Node ends the connection once
+ * it is sent: the client learns not to reuse it, nothing is reset, and `close()` resolves when
+ * the last response is out. A response already streaming said `keep-alive`; its connection is
+ * closed once idle after it, so a request sent on it in that instant is lost (the usual
+ * keep-alive race, which no server can close from its side).
  */
 export function keepAliveDrain(server: Server): KeepAliveDrain {
   // The newest response not yet finished on each connection: the one that must close it.
