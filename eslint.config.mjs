@@ -3,6 +3,12 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+// The layers of libs/, lowest first. A library may import only the layers below it; the
+// order is docs/architecture.md's diagram. Each is a tag, `layer:<name>`, in its package.json.
+const layers = ['router', 'api-spec', 'persistence', 'runtime', 'domain', 'http-kit', 'testing'];
+const below = (layer) => layers.slice(0, layers.indexOf(layer)).map((l) => `layer:${l}`);
+const allLayers = layers.map((l) => `layer:${l}`);
+
 // Libraries never see a web framework: the migration lives in apps/, the shared code in libs/.
 const frameworks = [
   'express',
@@ -15,6 +21,16 @@ const frameworks = [
   'pino-http',
   'supertest',
 ];
+// The core also stays clear of the process, the network and the database drivers: those are
+// the layers below it (persistence, runtime) or the apps above it.
+const outsideTheCore = ['pg', 'pg-*', '@electric-sql/*', 'ioredis', 'undici', 'postgrator'];
+const nodeOutsideTheCore = ['http', 'https', 'http2', 'net', 'cluster', 'child_process', 'tls'];
+
+const libConstraint = (layer, banned = frameworks) => ({
+  sourceTag: `layer:${layer}`,
+  onlyDependOnLibsWithTags: below(layer),
+  bannedExternalImports: banned,
+});
 
 export default tseslint.config(
   {
@@ -40,28 +56,25 @@ export default tseslint.config(
           enforceBuildableLibDependency: true,
           allow: [],
           depConstraints: [
+            libConstraint('router'),
+            libConstraint('api-spec'),
+            libConstraint('persistence'),
+            libConstraint('runtime'),
+            libConstraint('domain', [...frameworks, ...outsideTheCore]),
+            libConstraint('http-kit'),
+            {
+              // The harness and the upstream stand-in. The stand-in is itself a Fastify server
+              // (it plays the services the gateway calls), so Fastify is allowed here; Express is not.
+              sourceTag: 'layer:testing',
+              onlyDependOnLibsWithTags: [...below('testing'), 'type:upstream'],
+              bannedExternalImports: ['express', 'express-*'],
+            },
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:test', 'type:upstream'],
+              onlyDependOnLibsWithTags: [...allLayers, 'type:upstream'],
             },
             {
-              sourceTag: 'type:test',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:upstream'],
-              // The contract suite drives apps over HTTP; it may use supertest and ws clients.
-              bannedExternalImports: ['express', 'express-*', 'fastify', 'fastify-*', '@fastify/*'],
-            },
-            {
-              sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:util'],
-              bannedExternalImports: frameworks,
-            },
-            {
-              sourceTag: 'type:util',
-              onlyDependOnLibsWithTags: ['type:util'],
-              bannedExternalImports: frameworks,
-            },
-            {
-              // The upstream stand-in is a leaf: it imports no project of ours.
+              // The upstream stand-in's thin main.
               sourceTag: 'type:upstream',
               onlyDependOnLibsWithTags: [],
             },
@@ -69,23 +82,20 @@ export default tseslint.config(
               // The bridge is the two apps composed (the migration's middle step): it alone
               // among the apps may import them.
               sourceTag: 'type:bridge',
-              onlyDependOnLibsWithTags: [
-                'type:app',
-                'type:domain',
-                'type:util',
-                'type:test',
-                'type:upstream',
-              ],
+              onlyDependOnLibsWithTags: [...allLayers, 'type:app', 'type:upstream'],
+            },
+            {
+              // The suites run over every app, like nx-examples' *-e2e projects.
+              sourceTag: 'type:e2e',
+              onlyDependOnLibsWithTags: [...allLayers, 'type:app', 'type:bridge'],
             },
             {
               sourceTag: 'type:tool',
               // Tools drive the apps (benchmarks start them), so they may import them.
               onlyDependOnLibsWithTags: [
+                ...allLayers,
                 'type:app',
                 'type:bridge',
-                'type:domain',
-                'type:util',
-                'type:test',
                 'type:upstream',
                 'type:tool',
               ],
@@ -98,6 +108,29 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // The core (libs/domain) talks to HTTP, processes and databases only through its ports.
+    files: ['libs/domain/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeOutsideTheCore.flatMap((m) => [
+            {
+              name: m,
+              message:
+                'libs/domain is the core: no HTTP, process or network (docs/architecture.md).',
+            },
+            {
+              name: `node:${m}`,
+              message:
+                'libs/domain is the core: no HTTP, process or network (docs/architecture.md).',
+            },
+          ]),
+        },
+      ],
     },
   },
   {

@@ -11,7 +11,7 @@ import {
   type AppContext,
 } from '@switchyard/express-api';
 import { buildApp, type BuildAppOptions } from '@switchyard/fastify-api';
-import { RequestValidator, routeGroups, type RouteGroup } from '@switchyard/domain';
+import { RequestValidator, routeGroups, type RouteGroup } from '@switchyard/api-spec';
 import express, { type RequestHandler } from 'express';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';

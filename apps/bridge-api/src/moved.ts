@@ -1,4 +1,4 @@
-import type { RouteGroup } from '@switchyard/domain';
+import type { RouteGroup } from '@switchyard/api-spec';
 
 // #region guide:moved
 /**

@@ -4,7 +4,8 @@
 // light-my-request records the body with: the status and headers arrive, the body does not,
 // on Express's routes and Fastify's alike. That is why the contract suite runs every app over
 // real HTTP (supertest against a listening server), never through inject().
-import { openDatabase, routeGroups, type Database } from '@switchyard/domain';
+import { openDatabase, type Database } from '@switchyard/persistence';
+import { routeGroups } from '@switchyard/api-spec';
 import { contractConfig } from '@switchyard/contract';
 import { startUpstream, type RunningUpstream } from '@switchyard/upstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

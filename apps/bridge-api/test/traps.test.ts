@@ -1,7 +1,7 @@
 // The known traps of @fastify/express, each shown twice: the bridge as built avoids it (the
 // test that would fail if the trap were sprung), and the same bridge with the trap sprung on
 // purpose, which shows what the trap does. docs/migration-guide.md#bridge-traps explains them.
-import { openDatabase, type Database } from '@switchyard/domain';
+import { openDatabase, type Database } from '@switchyard/persistence';
 import { contractConfig } from '@switchyard/contract';
 import { notFound } from '@switchyard/express-api';
 import { serve, type RunningServer } from '@switchyard/fastify-api';

@@ -1,11 +1,7 @@
-import {
-  RequestValidator,
-  createServices,
-  openRedis,
-  type Config,
-  type Database,
-  type RouteGroup,
-} from '@switchyard/domain';
+import { RequestValidator, type RouteGroup } from '@switchyard/api-spec';
+import { createServices } from '@switchyard/domain';
+import { openRedis, type Config } from '@switchyard/runtime';
+import { type Database } from '@switchyard/persistence';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';

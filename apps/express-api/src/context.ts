@@ -1,4 +1,6 @@
-import type { ApiRoute, Config, RequestValidator, Services } from '@switchyard/domain';
+import type { ApiRoute, RequestValidator } from '@switchyard/api-spec';
+import type { Config } from '@switchyard/runtime';
+import type { Services } from '@switchyard/domain';
 import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';

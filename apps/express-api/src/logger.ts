@@ -1,4 +1,4 @@
-import { LOG_REDACT_PATHS, type Config } from '@switchyard/domain';
+import { LOG_REDACT_PATHS, type Config } from '@switchyard/runtime';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 // #region guide:logger

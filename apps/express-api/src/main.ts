@@ -4,10 +4,10 @@ import {
   isClusterWorker,
   leaveCluster,
   loadConfig,
-  openDatabase,
   runPrimary,
   type Config,
-} from '@switchyard/domain';
+} from '@switchyard/runtime';
+import { openDatabase } from '@switchyard/persistence';
 import { createLogger } from './logger.js';
 import { startServer, type RunningServer } from './server.js';
 

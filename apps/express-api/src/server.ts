@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { keepAliveDrain } from '@switchyard/domain';
+import { keepAliveDrain } from '@switchyard/runtime';
 import { createApp, type CreateAppOptions } from './app.js';
 import { attachStreamServer } from './ws/stream-server.js';
 

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
-import { hashPassword, openDatabase, verifyPasswordSync } from '@switchyard/domain';
+import { hashPassword, verifyPasswordSync } from '@switchyard/domain';
+import { openDatabase } from '@switchyard/persistence';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncPasswordHasher } from '../src/auth/sync-password-hasher.js';

@@ -1,4 +1,4 @@
-import { openDatabase, type Database } from '@switchyard/domain';
+import { openDatabase, type Database } from '@switchyard/persistence';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSocket, signedIn, startStack, wsUrl, type Stack } from './support.js';

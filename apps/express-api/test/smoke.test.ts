@@ -1,5 +1,5 @@
-import { buildOpenApiDocument } from '@switchyard/domain';
-import { databaseTargets } from '@switchyard/domain/testing';
+import { buildOpenApiDocument } from '@switchyard/api-spec';
+import { databaseTargets } from '@switchyard/persistence/testing';
 import { completionFor } from '@switchyard/upstream';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

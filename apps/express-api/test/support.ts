@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig, type Config, type Database } from '@switchyard/domain';
+import { loadConfig, type Config } from '@switchyard/runtime';
+import { type Database } from '@switchyard/persistence';
 import {
   startUpstream,
   type RunningUpstream,

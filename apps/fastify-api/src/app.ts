@@ -6,13 +6,9 @@ import Fastify, {
   type FastifyPluginAsync,
   type FastifyServerOptions,
 } from 'fastify';
-import {
-  LOG_REDACT_PATHS,
-  routeGroups,
-  type Config,
-  type Database,
-  type RouteGroup,
-} from '@switchyard/domain';
+import { LOG_REDACT_PATHS, type Config } from '@switchyard/runtime';
+import { routeGroups, type RouteGroup } from '@switchyard/api-spec';
+import { type Database } from '@switchyard/persistence';
 import { badUrl, sendError, toHttpError } from './lib/http-errors.js';
 import authPlugin from './plugins/auth.js';
 import configPlugin from './plugins/config.js';

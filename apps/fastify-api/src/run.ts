@@ -4,11 +4,10 @@ import {
   isClusterPrimary,
   isClusterWorker,
   loadConfig,
-  openDatabase,
   runPrimary,
   type Config,
-  type Database,
-} from '@switchyard/domain';
+} from '@switchyard/runtime';
+import { openDatabase, type Database } from '@switchyard/persistence';
 import type { RunningServer } from './server.js';
 
 /**

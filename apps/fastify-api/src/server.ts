@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { keepAliveDrain, type Config } from '@switchyard/domain';
+import { keepAliveDrain, type Config } from '@switchyard/runtime';
 import { buildApp, type BuildAppOptions } from './app.js';
 
 export type StartServerOptions = BuildAppOptions;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { buildOpenApiDocument } from '@switchyard/domain';
-import { databaseTargets } from '@switchyard/domain/testing';
+import { buildOpenApiDocument } from '@switchyard/api-spec';
+import { databaseTargets } from '@switchyard/persistence/testing';
 import { completionFor } from '@switchyard/upstream';
 import {
   buildCredentials,

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import request from 'supertest';
 import WebSocket from 'ws';
-import { loadConfig, openDatabase, type Config, type Database } from '@switchyard/domain';
+import { loadConfig, type Config } from '@switchyard/runtime';
+import { openDatabase, type Database } from '@switchyard/persistence';
 import {
   startUpstream,
   type RunningUpstream,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '@switchyard/domain';
+import { AppError } from '@switchyard/api-spec';
 import { completionFor, startUpstream, type RunningUpstream } from '@switchyard/upstream';
 import { UndiciUpstreamClient } from '../src/index.js';
 

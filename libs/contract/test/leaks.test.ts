@@ -1,4 +1,4 @@
-import { openDatabase } from '@switchyard/domain';
+import { openDatabase } from '@switchyard/persistence';
 import { describe, expect, it } from 'vitest';
 import { findLeak, findLeaks } from '../src/lib/leaks.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bots, type BotContext } from '../src/lib/bots/index.js';
-import { AppError } from '../src/lib/errors/index.js';
+import { AppError } from '@switchyard/api-spec';
 import type { FanOutTask, UpstreamClient, UpstreamRequest } from '../src/lib/upstream/index.js';
 
 /** A scripted upstream: answers each request from `answer`, runs fan-out in order. */

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { TEST_DATABASE_URL } from '@switchyard/domain/testing';
+import { TEST_DATABASE_URL } from '@switchyard/persistence/testing';
 import {
   LOAD_APPS,
   LOAD_MODES,

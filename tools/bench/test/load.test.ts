@@ -3,7 +3,7 @@
 // on a PostgreSQL database of its own. It asserts what must hold at any speed (no status but 2xx
 // and the log-in's 429, no socket error or timeout, every acknowledged message stored exactly
 // once) and prints the counts; it asserts no timing.
-import { databaseTargets } from '@switchyard/domain/testing';
+import { databaseTargets } from '@switchyard/persistence/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LOAD_APPS, LOAD_MODES, runLoadCase, type LoadCaseResult } from '../src/lib/load-run.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigSchema, loadConfig } from '@switchyard/domain';
+import { ConfigSchema, loadConfig } from '@switchyard/runtime';
 
 // Both apps read the same ConfigSchema; each documents it in its own .env.example (the bridge's
 // README points to fastify-api's).

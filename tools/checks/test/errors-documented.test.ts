@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { errorCatalog } from '@switchyard/domain';
+import { errorCatalog } from '@switchyard/api-spec';
 import { RouterErrorCode, routerErrorStatus } from '@switchyard/router';
 import { UpstreamErrorCode, upstreamErrorStatus } from '@switchyard/upstream';
 

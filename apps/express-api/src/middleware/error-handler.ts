@@ -1,4 +1,5 @@
-import { AppError, abortedByClient, toAppError, type ErrorCodeValue } from '@switchyard/domain';
+import { AppError, toAppError, type ErrorCodeValue } from '@switchyard/api-spec';
+import { abortedByClient } from '@switchyard/http-kit';
 import type { ErrorRequestHandler } from 'express';
 
 /** body-parser's error `type`s, in the API's terms. */

@@ -1,4 +1,4 @@
-import { AppError } from '@switchyard/domain';
+import { AppError } from '@switchyard/api-spec';
 import express, { type Request, type RequestHandler } from 'express';
 
 /**

@@ -1,4 +1,4 @@
-import { allowedMethods, envelope } from '@switchyard/domain';
+import { allowedMethods, envelope } from '@switchyard/api-spec';
 import type { RequestHandler } from 'express';
 
 /**

@@ -1,4 +1,5 @@
-import { rateLimited, type ApiRoute, type Config } from '@switchyard/domain';
+import { rateLimited, type ApiRoute } from '@switchyard/api-spec';
+import { type Config } from '@switchyard/runtime';
 import type { Request, RequestHandler } from 'express';
 import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
 import type { Redis } from 'ioredis';

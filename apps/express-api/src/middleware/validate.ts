@@ -1,4 +1,4 @@
-import type { ApiRoute, RequestPart, RequestValidator, Validate } from '@switchyard/domain';
+import type { ApiRoute, RequestPart, RequestValidator, Validate } from '@switchyard/api-spec';
 import type { Request, RequestHandler, Response } from 'express';
 
 /** The TypeScript type of a TypeBox schema, read from its phantom `static` member. */

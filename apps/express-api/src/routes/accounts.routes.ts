@@ -1,4 +1,4 @@
-import { apiRoutes } from '@switchyard/domain';
+import { apiRoutes } from '@switchyard/api-spec';
 import { Router } from 'express';
 import type { RouteContext } from '../context.js';
 import { principalOf } from '../middleware/authenticate.js';

@@ -1,4 +1,4 @@
-import { AppError, apiRoutes } from '@switchyard/domain';
+import { AppError, apiRoutes } from '@switchyard/api-spec';
 import { Router } from 'express';
 import type { RouteContext } from '../context.js';
 import { clientSignal } from '../lib/client-signal.js';

@@ -1,4 +1,4 @@
-import { buildOpenApiDocument } from '@switchyard/domain';
+import { buildOpenApiDocument } from '@switchyard/api-spec';
 import { Router } from 'express';
 import swaggerUi from 'swagger-ui-express';
 

@@ -1,10 +1,6 @@
-import {
-  AppError,
-  FORWARDED_RESPONSE_HEADERS,
-  apiRoutes,
-  proxyTarget,
-  upstreamFailure,
-} from '@switchyard/domain';
+import { AppError, apiRoutes } from '@switchyard/api-spec';
+import { FORWARDED_RESPONSE_HEADERS, proxyTarget } from '@switchyard/http-kit';
+import { upstreamFailure } from '@switchyard/domain';
 import { Router, type Request } from 'express';
 import type { RouteContext } from '../context.js';
 import { clientSignal } from '../lib/client-signal.js';

@@ -1,15 +1,7 @@
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import {
-  AppError,
-  allowedMethods,
-  apiRoutes,
-  bots,
-  streamConversation,
-  toAppError,
-  type OutgoingFrame,
-  type Principal,
-} from '@switchyard/domain';
+import { AppError, allowedMethods, apiRoutes, toAppError } from '@switchyard/api-spec';
+import { bots, streamConversation, type OutgoingFrame, type Principal } from '@switchyard/domain';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { AppContext } from '../context.js';
 

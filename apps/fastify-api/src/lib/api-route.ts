@@ -1,5 +1,5 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
-import type { ApiRoute } from '@switchyard/domain';
+import type { ApiRoute } from '@switchyard/api-spec';
 
 /**
  * The part of a Fastify route that the domain's route table fixes: method, path, the schemas

@@ -1,12 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  AppError,
-  FORWARDED_RESPONSE_HEADERS,
-  allowedMethods,
-  toAppError,
-  upstreamFailure,
-  type ErrorCodeValue,
-} from '@switchyard/domain';
+import { AppError, allowedMethods, toAppError, type ErrorCodeValue } from '@switchyard/api-spec';
+import { FORWARDED_RESPONSE_HEADERS } from '@switchyard/http-kit';
+import { upstreamFailure } from '@switchyard/domain';
 
 /** Fastify's own request errors, as the API's codes (docs/errors.md). */
 const FASTIFY_CODES: Readonly<Record<string, ErrorCodeValue>> = {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Config } from '@switchyard/domain';
+import type { Config } from '@switchyard/runtime';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { abortedByClient } from '@switchyard/domain';
+import { abortedByClient } from '@switchyard/http-kit';
 import { routeNotFound, sendError, toHttpError } from '../lib/http-errors.js';
 
 /**

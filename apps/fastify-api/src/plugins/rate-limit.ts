@@ -2,7 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
-import { openRedis, rateLimited } from '@switchyard/domain';
+import { openRedis } from '@switchyard/runtime';
+import { rateLimited } from '@switchyard/api-spec';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -4,10 +4,10 @@ import {
   createServices,
   hashPassword,
   verifyPassword,
-  type Database,
   type PasswordHasher,
   type Services,
 } from '@switchyard/domain';
+import { type Database } from '@switchyard/persistence';
 
 declare module 'fastify' {
   interface FastifyInstance {

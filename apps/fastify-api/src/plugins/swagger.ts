@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import swagger, { type StaticDocumentSpec } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { buildOpenApiDocument } from '@switchyard/domain';
+import { buildOpenApiDocument } from '@switchyard/api-spec';
 
 /**
  * The OpenAPI document is the domain's, served as it is (static mode): /docs/json is

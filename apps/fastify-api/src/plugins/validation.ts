@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError, RequestValidator, type RequestPart } from '@switchyard/domain';
+import { AppError, RequestValidator, type RequestPart } from '@switchyard/api-spec';
 
 declare module 'fastify' {
   interface FastifyInstance {

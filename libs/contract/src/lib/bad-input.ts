@@ -5,8 +5,8 @@ import {
   type ApiRouteName,
   type ErrorCodeValue,
   type ErrorDetail,
-} from '@switchyard/domain';
-import { databaseTargets } from '@switchyard/domain/testing';
+} from '@switchyard/api-spec';
+import { databaseTargets } from '@switchyard/persistence/testing';
 import request, { type Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCredentials } from './contract.js';

@@ -4,8 +4,8 @@ import {
   envelope,
   type ApiRouteName,
   type ErrorCodeValue,
-} from '@switchyard/domain';
-import { databaseTargets } from '@switchyard/domain/testing';
+} from '@switchyard/api-spec';
+import { databaseTargets } from '@switchyard/persistence/testing';
 import request, { type Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

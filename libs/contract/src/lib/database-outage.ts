@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { envelope, openDatabase, type Database } from '@switchyard/domain';
+import { envelope } from '@switchyard/api-spec';
+import { openDatabase, type Database } from '@switchyard/persistence';
 import {
   createServerDatabase,
   databaseTargets,
   type ServerDatabase,
-} from '@switchyard/domain/testing';
+} from '@switchyard/persistence/testing';
 import { startUpstream, type RunningUpstream } from '@switchyard/upstream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

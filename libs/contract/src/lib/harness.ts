@@ -1,7 +1,8 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { startUpstream, type RunningUpstream } from '@switchyard/upstream';
-import { loadConfig, type Config, type Database } from '@switchyard/domain';
-import type { DatabaseTarget } from '@switchyard/domain/testing';
+import { loadConfig, type Config } from '@switchyard/runtime';
+import { type Database } from '@switchyard/persistence';
+import type { DatabaseTarget } from '@switchyard/persistence/testing';
 
 /** What every app offers the contract: start on the given config and database, then close. */
 export interface StartedApp {

@@ -5,7 +5,7 @@ import {
   buildOpenApiDocument,
   openApiPath,
   type ApiRouteName,
-} from '@switchyard/domain';
+} from '@switchyard/api-spec';
 import type { Response } from 'supertest';
 import { expect } from 'vitest';
 

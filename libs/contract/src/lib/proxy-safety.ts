@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { startUpstream, type RunningUpstream } from '@switchyard/upstream';
-import { databaseTargets } from '@switchyard/domain/testing';
+import { databaseTargets } from '@switchyard/persistence/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCredentials } from './contract.js';

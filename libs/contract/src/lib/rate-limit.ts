@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { databaseTargets } from '@switchyard/domain/testing';
+import { databaseTargets } from '@switchyard/persistence/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCredentials, expectError } from './contract.js';

@@ -1,4 +1,4 @@
-import { openDatabase } from '@switchyard/domain';
+import { openDatabase } from '@switchyard/persistence';
 import { startUpstream, type RunningUpstream } from '@switchyard/upstream';
 import request, { type Response, type Test } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

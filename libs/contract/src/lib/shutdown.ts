@@ -4,7 +4,7 @@ import {
   databaseTargets,
   createServerDatabase,
   type ServerDatabase,
-} from '@switchyard/domain/testing';
+} from '@switchyard/persistence/testing';
 import { startUpstream, type RunningUpstream } from '@switchyard/upstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnApp, type AppProcess, type Exit, type SpawnedApp } from './app-process.js';

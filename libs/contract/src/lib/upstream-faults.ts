@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
-import { envelope, openDatabase, type Database, type ErrorCodeValue } from '@switchyard/domain';
+import { envelope, type ErrorCodeValue } from '@switchyard/api-spec';
+import { openDatabase, type Database } from '@switchyard/persistence';
 import { startUpstream, type RunningUpstream, type StandingFault } from '@switchyard/upstream';
 import request, { type Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';

@@ -3,15 +3,10 @@
 // scrypt, same undici client with the same bounded fan-out: only the framework differs. It
 // skips what the apps add on top (validation, helmet, logging, docs), in both frameworks alike.
 import { UndiciUpstreamClient } from '@switchyard/fastify-api';
-import {
-  createServices,
-  hashPassword,
-  loadConfig,
-  openDatabase,
-  toAppError,
-  verifyPassword,
-  type PostMessageBody,
-} from '@switchyard/domain';
+import { createServices, hashPassword, verifyPassword } from '@switchyard/domain';
+import { loadConfig } from '@switchyard/runtime';
+import { openDatabase } from '@switchyard/persistence';
+import { toAppError, type PostMessageBody } from '@switchyard/api-spec';
 import express from 'express';
 import Fastify from 'fastify';
 

@@ -3,8 +3,8 @@
 // the mixed load, then the no-loss check against that database.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { ConfigSchema } from '@switchyard/domain';
-import { TEST_DATABASE_URL, createServerDatabase } from '@switchyard/domain/testing';
+import { ConfigSchema } from '@switchyard/runtime';
+import { TEST_DATABASE_URL, createServerDatabase } from '@switchyard/persistence/testing';
 import { startUpstream, type RunningUpstream } from '@switchyard/upstream';
 import { signIn } from './gateway.js';
 import {

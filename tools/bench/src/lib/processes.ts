@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDatabase } from '@switchyard/domain';
+import { openDatabase } from '@switchyard/persistence';
 import type { ProbeReading } from './probe-reading.js';
 
 export const WORKSPACE = fileURLToPath(new URL('../../../../', import.meta.url));

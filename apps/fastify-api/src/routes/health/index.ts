@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { AppError, apiRoutes } from '@switchyard/domain';
+import { AppError, apiRoutes } from '@switchyard/api-spec';
 import { fromTable } from '../../lib/api-route.js';
 
 const healthRoutes: FastifyPluginAsync = async (app) => {

@@ -1,4 +1,4 @@
-import { AppError } from '../errors/index.js';
+import { AppError } from '@switchyard/api-spec';
 import { bots, streamReply, type Bot, type BotContext, type BotInput } from './bot.js';
 
 interface SourceAnswer {

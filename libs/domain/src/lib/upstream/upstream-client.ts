@@ -1,4 +1,4 @@
-import { AppError } from '../errors/index.js';
+import { AppError } from '@switchyard/api-spec';
 
 /** The upstream services bots call; each app maps a name to a base URL from its config. */
 export type BotService = 'model' | 'knowledge';

@@ -1,10 +1,10 @@
-import type { CreateAccountBody, CreateSessionBody, SessionBody } from '../schemas/index.js';
+import type { CreateAccountBody, CreateSessionBody, SessionBody } from '@switchyard/api-spec';
 import { randomBytes } from 'node:crypto';
 import type { PasswordHasher } from '../auth/password.js';
 import { bearerToken, hashToken, newSessionToken } from '../auth/tokens.js';
-import { AppError } from '../errors/index.js';
-import { AccountsRepository, SessionsRepository, type Account } from '../repositories/index.js';
-import type { Queryable } from '../db/database.js';
+import { AppError } from '@switchyard/api-spec';
+import { AccountsRepository, SessionsRepository, type Account } from '@switchyard/persistence';
+import type { Queryable } from '@switchyard/persistence';
 import type { Principal } from './principal.js';
 
 export const DEFAULT_SESSION_TTL_SECONDS = 24 * 60 * 60;

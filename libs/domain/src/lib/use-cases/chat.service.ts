@@ -1,9 +1,9 @@
 import type { Router } from '@switchyard/router';
 import { bots as defaultBots, type Bot, type BotClass, type BotContext } from '../bots/index.js';
-import type { Database } from '../db/database.js';
-import { AppError } from '../errors/index.js';
-import { ConversationsRepository, type Conversation, type Message } from '../repositories/index.js';
-import type { BotBody, PostMessageBody } from '../schemas/index.js';
+import type { Database } from '@switchyard/persistence';
+import { AppError } from '@switchyard/api-spec';
+import { ConversationsRepository, type Conversation, type Message } from '@switchyard/persistence';
+import type { BotBody, PostMessageBody } from '@switchyard/api-spec';
 import type { Principal } from './principal.js';
 
 export interface ChatResult {

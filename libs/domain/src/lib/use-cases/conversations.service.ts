@@ -1,7 +1,7 @@
-import type { Queryable } from '../db/database.js';
-import { AppError } from '../errors/index.js';
-import { ConversationsRepository } from '../repositories/index.js';
-import type { ConversationPage, CursorQuery, MessagePage } from '../schemas/index.js';
+import type { Queryable } from '@switchyard/persistence';
+import { AppError } from '@switchyard/api-spec';
+import { ConversationsRepository } from '@switchyard/persistence';
+import type { ConversationPage, CursorQuery, MessagePage } from '@switchyard/api-spec';
 import type { Principal } from './principal.js';
 
 export const DEFAULT_PAGE_SIZE = 20;

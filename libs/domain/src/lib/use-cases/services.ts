@@ -1,7 +1,7 @@
 import type { Router } from '@switchyard/router';
 import type { PasswordHasher } from '../auth/password.js';
 import { bots as defaultBots, type BotClass } from '../bots/index.js';
-import type { Database } from '../db/database.js';
+import type { Database } from '@switchyard/persistence';
 import type { UpstreamClient } from '../upstream/index.js';
 import { AccountsService } from './accounts.service.js';
 import { ChatService } from './chat.service.js';

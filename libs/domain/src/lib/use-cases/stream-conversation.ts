@@ -1,10 +1,10 @@
-import { AppError, toAppError, type ErrorEnvelope } from '../errors/index.js';
+import { AppError, toAppError, type ErrorEnvelope } from '@switchyard/api-spec';
 import {
   StreamClientFrameSchema,
   type StreamClientFrame,
   type StreamServerFrame,
-} from '../schemas/index.js';
-import type { RequestValidator } from '../validation/index.js';
+} from '@switchyard/api-spec';
+import type { RequestValidator } from '@switchyard/api-spec';
 import type { ChatService } from './chat.service.js';
 import type { Principal } from './principal.js';
 

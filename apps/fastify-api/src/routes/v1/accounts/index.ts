@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { apiRoutes, type CreateAccountBody } from '@switchyard/domain';
+import { apiRoutes, type CreateAccountBody } from '@switchyard/api-spec';
 import { fromTable } from '../../../lib/api-route.js';
 
 const accountsRoutes: FastifyPluginAsync = async (app) => {

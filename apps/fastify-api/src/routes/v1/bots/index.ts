@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { apiRoutes, type BotIdParams, type PostMessageBody } from '@switchyard/domain';
+import { apiRoutes, type BotIdParams, type PostMessageBody } from '@switchyard/api-spec';
 import { clientGone } from '../../../lib/client-gone.js';
 import { fromTable } from '../../../lib/api-route.js';
 

@@ -1,13 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
-import {
-  AppError,
-  apiRoutes,
-  bots,
-  streamConversation,
-  type BotIdParams,
-  type OutgoingFrame,
-} from '@switchyard/domain';
+import { AppError, apiRoutes, type BotIdParams } from '@switchyard/api-spec';
+import { bots, streamConversation, type OutgoingFrame } from '@switchyard/domain';
 import { fromTable } from '../../../lib/api-route.js';
 
 function text(data: RawData): string {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { apiRoutes, type ConversationIdParams, type CursorQuery } from '@switchyard/domain';
+import { apiRoutes, type ConversationIdParams, type CursorQuery } from '@switchyard/api-spec';
 import { fromTable } from '../../../lib/api-route.js';
 
 const conversationsRoutes: FastifyPluginAsync = async (app) => {

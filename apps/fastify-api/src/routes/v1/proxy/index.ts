@@ -1,13 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
-import {
-  AppError,
-  FORWARDED_RESPONSE_HEADERS,
-  apiRoutes,
-  proxyTarget,
-  upstreamFailure,
-  type ProxyService,
-} from '@switchyard/domain';
+import { AppError, apiRoutes } from '@switchyard/api-spec';
+import { FORWARDED_RESPONSE_HEADERS, proxyTarget } from '@switchyard/http-kit';
+import { upstreamFailure } from '@switchyard/domain';
+import { type ProxyService } from '@switchyard/runtime';
 import { fromTable } from '../../../lib/api-route.js';
 import { withIdleTimeout } from '../../../lib/idle-timeout.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { apiRoutes, type CreateSessionBody } from '@switchyard/domain';
+import { apiRoutes, type CreateSessionBody } from '@switchyard/api-spec';
 import { fromTable } from '../../../lib/api-route.js';
 
 const sessionsRoutes: FastifyPluginAsync = async (app) => {

@@ -1,4 +1,4 @@
-import type { ProxyService } from '../config/index.js';
+import type { ProxyService } from '@switchyard/runtime';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and what must never leave the gateway. */
 const NEVER_FORWARD = new Set([

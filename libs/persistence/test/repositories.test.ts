@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../src/testing/index.js';
 import type { Database } from '../src/lib/db/index.js';
@@ -8,8 +9,10 @@ import {
   SessionsRepository,
   encodeCursor,
 } from '../src/lib/repositories/index.js';
-import { hashToken } from '../src/lib/auth/index.js';
-import { buildAccount } from './factories.js';
+import { buildAccount } from '../src/testing/factories.js';
+
+// The sessions table stores a token's hash; any fixed-length hex string serves here.
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 const targets = await databaseTargets();
 

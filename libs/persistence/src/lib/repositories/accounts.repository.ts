@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../errors/index.js';
+import { AppError } from '@switchyard/api-spec';
 import type { Queryable } from '../db/database.js';
 import { isUniqueViolation, iso } from './rows.js';
 

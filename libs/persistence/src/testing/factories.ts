@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CreateAccountBody } from '../src/lib/schemas/index.js';
+import type { CreateAccountBody } from '@switchyard/api-spec';
 
 export function buildAccount(overrides: Partial<CreateAccountBody> = {}): CreateAccountBody {
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toAppError } from '../src/index.js';
+import { toAppError } from '@switchyard/api-spec';
 import { databaseTargets } from '../src/testing/index.js';
 
 const server = (await databaseTargets()).find((t) => t.kind === 'postgres')!;

@@ -1,4 +1,4 @@
-import { AppError } from '../errors/index.js';
+import { AppError } from '@switchyard/api-spec';
 
 /**
  * Cursors are opaque to clients: base64url of a small JSON object. Anything that does not

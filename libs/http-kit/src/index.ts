@@ -1,0 +1,4 @@
+// @switchyard/http-kit: what both apps need of HTTP and neither framework gives alike, written
+// once below both frameworks (node:http types only).
+export { abortedByClient, clientLeft } from './lib/client/client-left.js';
+export * from './lib/proxy/index.js';

@@ -1,0 +1,16 @@
+// @switchyard/runtime: what a process needs around an app. Config from the environment,
+// node:cluster workers, keep-alive drain at shutdown, the logger's redaction, the Redis client.
+export * from './lib/config/index.js';
+export { LOG_REDACT_PATHS } from './lib/logging/redact.js';
+export {
+  SHUTDOWN_MARGIN_MS,
+  isClusterPrimary,
+  isClusterWorker,
+  jsonLineLogger,
+  leaveCluster,
+  runPrimary,
+} from './lib/process/cluster.js';
+export type { PrimaryConfig, PrimaryLogger, PrimaryOptions } from './lib/process/cluster.js';
+export { keepAliveDrain } from './lib/process/keep-alive-drain.js';
+export type { KeepAliveDrain } from './lib/process/keep-alive-drain.js';
+export { openRedis } from './lib/redis.js';
