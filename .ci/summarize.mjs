@@ -18,7 +18,7 @@ for (const line of text.split('\n')) {
 console.log(`\n${runs} vitest runs`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 
-// The reliability suites (libs/contract, tools/bench load) print `<suite>: <app>: <n> cases`
+// The reliability suites (e2e/contract, tools/bench load) print `<suite>: <app>: <n> cases`
 // when they register, and the load test one `load: <app> <mode>: …` line per case it ran.
 const APPS = ['express-api', 'fastify-api', 'bridge-api'];
 const cases = new Map();

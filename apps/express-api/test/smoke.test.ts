@@ -1,6 +1,6 @@
 import { buildOpenApiDocument } from '@switchyard/api-spec';
 import { databaseTargets } from '@switchyard/persistence/testing';
-import { completionFor } from '@switchyard/upstream';
+import { completionFor } from '@switchyard/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAccount, openSocket, signedIn, startStack, wsUrl, type Stack } from './support.js';

@@ -5,7 +5,7 @@ import {
   startUpstream,
   type RunningUpstream,
   type StartUpstreamOptions,
-} from '@switchyard/upstream';
+} from '@switchyard/testing';
 import request from 'supertest';
 import WebSocket from 'ws';
 import { startServer, type RunningServer } from '../src/index.js';

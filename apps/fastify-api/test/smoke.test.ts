@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { buildOpenApiDocument } from '@switchyard/api-spec';
 import { databaseTargets } from '@switchyard/persistence/testing';
-import { completionFor } from '@switchyard/upstream';
+import { completionFor } from '@switchyard/testing';
 import {
   buildCredentials,
   framesUntilEnd,

@@ -8,7 +8,7 @@ import {
   startUpstream,
   type RunningUpstream,
   type StartUpstreamOptions,
-} from '@switchyard/upstream';
+} from '@switchyard/testing';
 import { startServer, type RunningServer } from '../src/index.js';
 
 export interface Stack {

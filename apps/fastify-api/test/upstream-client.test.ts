@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '@switchyard/api-spec';
-import { completionFor, startUpstream, type RunningUpstream } from '@switchyard/upstream';
+import { completionFor, startUpstream, type RunningUpstream } from '@switchyard/testing';
 import { UndiciUpstreamClient } from '../src/index.js';
 
 let upstream: RunningUpstream;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
-import { UpstreamErrorCode } from './lib/errors.js';
+import { UpstreamErrorCode } from '@switchyard/testing';
 
 describe('loadConfig', () => {
   it('uses the defaults when nothing is set', () => {

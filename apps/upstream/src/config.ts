@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { UpstreamError, UpstreamErrorCode } from './lib/errors.js';
-import { MAX_WAIT_MS } from './lib/overrides.js';
+import { UpstreamError, UpstreamErrorCode } from '@switchyard/testing';
+import { MAX_WAIT_MS } from '@switchyard/testing';
 
 /** What `main.ts` reads from the environment; documented in `.env.example`. */
 export const EnvSchema = Type.Object({

@@ -1,6 +1,6 @@
 // Runs the stand-in upstream on its own: `npx tsx apps/upstream/src/main.ts` or `nx serve`.
 import { loadConfig, type Env } from './config.js';
-import { startUpstream } from './server.js';
+import { startUpstream } from '@switchyard/testing';
 
 let config: Env;
 try {

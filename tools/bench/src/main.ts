@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { Context, Options, Scenario, Section } from './lib/context.js';
-import { startUpstream } from '@switchyard/upstream';
+import { startUpstream } from '@switchyard/testing';
 import { SLOW_UPSTREAM_MS } from './lib/context.js';
 import { Fleet } from './lib/fleet.js';
 import { describeMachine } from './lib/machine.js';

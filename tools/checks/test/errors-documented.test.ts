@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { errorCatalog } from '@switchyard/api-spec';
 import { RouterErrorCode, routerErrorStatus } from '@switchyard/router';
-import { UpstreamErrorCode, upstreamErrorStatus } from '@switchyard/upstream';
+import { UpstreamErrorCode, upstreamErrorStatus } from '@switchyard/testing';
 
 const doc = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
 

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { startUpstream } from '@switchyard/upstream';
+import { startUpstream } from '@switchyard/testing';
 import { startApp, waitReady, WORKSPACE, type AppProcess } from './processes.js';
 import { SessionClient, steps, type StepResult } from './session.js';
 import { renderTable, type Row } from './table.js';

@@ -13,7 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startUpstream } from '@switchyard/upstream';
+import { startUpstream } from '@switchyard/testing';
 import { startApp, waitReady, type AppProcess } from './processes.js';
 import { SessionClient, steps } from './session.js';
 

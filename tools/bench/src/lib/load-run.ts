@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { ConfigSchema } from '@switchyard/runtime';
 import { TEST_DATABASE_URL, createServerDatabase } from '@switchyard/persistence/testing';
-import { startUpstream, type RunningUpstream } from '@switchyard/upstream';
+import { startUpstream, type RunningUpstream } from '@switchyard/testing';
 import { signIn } from './gateway.js';
 import {
   RATE_LIMITED,

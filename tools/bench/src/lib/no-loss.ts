@@ -1,5 +1,5 @@
 // "Nothing acknowledged is lost": after a load run, read the app's database directly and hold
-// every message the app answered 201 for against what is stored (libs/domain/migrations/002).
+// every message the app answered 201 for against what is stored (libs/persistence/migrations/002).
 import pg from 'pg';
 import type { Acknowledged } from './mixed-load.js';
 

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import Postgrator from 'postgrator';
 import type { Database } from './database.js';
 
-/** libs/domain/migrations, from src/lib/db (tests, tsx) and from dist/lib/db (built) alike. */
+/** libs/persistence/migrations, from src/lib/db (tests, tsx) and from dist/lib/db (built) alike. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations', import.meta.url));
 
 // Any constant will do; it only has to be the same in every process that migrates.

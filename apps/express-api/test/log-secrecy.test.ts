@@ -1,3 +1,0 @@
-import { runLogSecrecySuite } from '@switchyard/contract';
-
-runLogSecrecySuite({ name: 'express-api', main: 'apps/express-api/src/main.ts' });

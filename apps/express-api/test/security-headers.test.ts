@@ -1,7 +1,0 @@
-import { runSecurityHeadersSuite } from '@switchyard/contract';
-import { startServer } from '../src/index.js';
-
-runSecurityHeadersSuite({
-  name: 'express-api',
-  start: ({ config, db }) => startServer({ config, db }),
-});

@@ -1,0 +1,48 @@
+import { MOVED, startServer as startBridge } from '@switchyard/bridge-api';
+import { startServer as startExpress } from '@switchyard/express-api';
+import { startServer as startFastify } from '@switchyard/fastify-api';
+import type { AppUnderTest } from '@switchyard/testing';
+import type { FaultProfile } from './suites/upstream-faults.js';
+
+/** An app as the suites see it: started in-process, or run as a process from its main. */
+export interface App extends AppUnderTest {
+  /** Its main.ts from the workspace root, for the suites that run it as a process. */
+  readonly main: string;
+  /** How its proxy and fan-out are built, which decides how an upstream fault shows. */
+  readonly faults: FaultProfile;
+}
+
+export const expressApi: App = {
+  name: 'express-api',
+  start: ({ config, db }) => startExpress({ config, db }),
+  main: 'apps/express-api/src/main.ts',
+  faults: { proxy: 'buffered', fanOut: 'serial' },
+};
+
+export const fastifyApi: App = {
+  name: 'fastify-api',
+  start: ({ config, db }) => startFastify({ config, db }),
+  main: 'apps/fastify-api/src/main.ts',
+  faults: { proxy: 'streamed', fanOut: 'concurrent' },
+};
+
+/**
+ * The bridge with the groups MOVED lists served natively and express-api's routers for the rest:
+ * the bots are Fastify's (concurrent fan-out), the proxy, sign-up and log-in are Express's
+ * (buffered proxy, express-rate-limit), inside the bridge.
+ */
+export const bridgeApi: App = {
+  name: 'bridge-api',
+  start: ({ config, db }) => startBridge({ config, db, moved: MOVED }),
+  main: 'apps/bridge-api/src/main.ts',
+  faults: { proxy: 'buffered', fanOut: 'concurrent' },
+};
+
+/** The bridge before anything moved: every group is express-api's, through @fastify/express. */
+export const bridgeNothingMoved: AppUnderTest = {
+  name: 'bridge-api (nothing moved)',
+  start: ({ config, db }) => startBridge({ config, db, moved: [] }),
+};
+
+/** Every app, in the order the suites run them. */
+export const apps: readonly App[] = [expressApi, fastifyApi, bridgeApi];

@@ -1,0 +1,12 @@
+// The suites every app runs (test/ runs each over every app): one file per concern.
+export { runApiContract, buildCredentials } from './suites/contract.js';
+export { runBadInputSuite } from './suites/bad-input.js';
+export { expectDocumented } from './suites/openapi-check.js';
+export { runRateLimitSuite, TEST_REDIS_URL } from './suites/rate-limit.js';
+export { runProxySafetySuite } from './suites/proxy-safety.js';
+export { runLogSecrecySuite } from './suites/log-secrecy.js';
+export { runUpstreamFaultSuite, FAULT_TIMEOUT_MS } from './suites/upstream-faults.js';
+export type { FaultProfile } from './suites/upstream-faults.js';
+export { runDatabaseOutageSuite } from './suites/database-outage.js';
+export { runShutdownSuite } from './suites/shutdown.js';
+export { runSecurityHeadersSuite } from './suites/security-headers.js';

@@ -1,0 +1,4 @@
+import { runDatabaseOutageSuite } from '../src/index.js';
+import { apps } from '../src/apps.js';
+
+for (const app of apps) await runDatabaseOutageSuite(app);

@@ -1,0 +1,4 @@
+import { runUpstreamFaultSuite } from '../src/index.js';
+import { apps } from '../src/apps.js';
+
+for (const app of apps) runUpstreamFaultSuite(app, app.faults);

@@ -1,4 +1,0 @@
-import { projectConfig } from '../../vitest.shared.ts';
-
-// The suites are run by each app's tests; this project tests only its own helpers.
-export default projectConfig();

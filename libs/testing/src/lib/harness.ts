@@ -1,0 +1,102 @@
+import { createServer, type AddressInfo } from 'node:net';
+import { startUpstream, type RunningUpstream } from '../index.js';
+import { loadConfig, type Config } from '@switchyard/runtime';
+import { type Database } from '@switchyard/persistence';
+import type { DatabaseTarget } from '@switchyard/persistence/testing';
+
+/** What every app offers the contract: start on the given config and database, then close. */
+export interface StartedApp {
+  readonly url: string;
+  /** Stops the server; must not close the database it was given. */
+  close(): Promise<void>;
+}
+
+export interface AppUnderTest {
+  /** Shown in test names, e.g. `express-api`. */
+  readonly name: string;
+  start(options: { config: Config; db: Database }): Promise<StartedApp>;
+}
+
+/** A port that nothing listens on: bound, read, released. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export const BODY_LIMIT_BYTES = 16_384;
+export const PROXY_TIMEOUT_MS = 600;
+export const SECRET_API_KEY = 'contract-secret-key';
+
+export interface Environment {
+  readonly app: StartedApp;
+  readonly db: Database;
+  readonly upstream: RunningUpstream;
+  readonly config: Config;
+  close(): Promise<void>;
+}
+
+export function contractConfig(
+  upstream: RunningUpstream,
+  overrides: Record<string, string> = {},
+  downPort = 9,
+): Config {
+  return loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    MODEL_URL: upstream.url,
+    KNOWLEDGE_URL: upstream.url,
+    ENSEMBLE_SOURCES: '5',
+    UPSTREAM_TIMEOUT_MS: '2000',
+    FANOUT_CONCURRENCY: '5',
+    BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES),
+    PROXY_TIMEOUT_MS: String(PROXY_TIMEOUT_MS),
+    SHUTDOWN_TIMEOUT_MS: '2000',
+    // The suites sign up and log in far more often than a person; the rate-limit suite sets its own.
+    RATE_LIMIT_MAX: '1000000',
+    PROXY_SERVICES: JSON.stringify({
+      httpbin: { url: upstream.url, headers: { 'x-api-key': SECRET_API_KEY } },
+      nested: { url: `${upstream.url}/anything/base` },
+      down: { url: `http://127.0.0.1:${downPort}` },
+    }),
+    ...overrides,
+  });
+}
+
+/** Upstream stand-in, a fresh database of the target's kind, and the app on both. */
+export async function startEnvironment(
+  subject: AppUnderTest,
+  target: DatabaseTarget,
+  options: {
+    latencyMs?: number;
+    overrides?: (upstream: RunningUpstream, downPort: number) => Record<string, string>;
+  } = {},
+): Promise<Environment> {
+  const upstream = await startUpstream({ latencyMs: options.latencyMs ?? 0, chunkDelayMs: 1 });
+  const downPort = await closedPort();
+  const db = await target.open();
+  const config = contractConfig(upstream, options.overrides?.(upstream, downPort) ?? {}, downPort);
+  let app: StartedApp;
+  try {
+    app = await subject.start({ config, db });
+  } catch (error) {
+    await db.close();
+    await upstream.close();
+    throw error;
+  }
+  return {
+    app,
+    db,
+    upstream,
+    config,
+    async close() {
+      await app.close();
+      // A test may have closed the database already to simulate an outage.
+      await db.close().catch(() => undefined);
+      await upstream.close();
+    },
+  };
+}
