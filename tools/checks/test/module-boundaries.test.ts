@@ -75,7 +75,9 @@ describe('module boundaries (eslint.config.mjs)', () => {
       ['http-kit', '@switchyard/testing'],
     ] as const)('fails lint when libs/%s imports %s', async (layer, module) => {
       const errors = await boundaryErrors(libFile[layer], importing(module));
-      expect(errors.join('\n')).toMatch(/can only depend on libs tagged with|cannot depend on any libs|Circular dependency/);
+      expect(errors.join('\n')).toMatch(
+        /can only depend on libs tagged with|cannot depend on any libs|Circular dependency/,
+      );
     });
 
     it.each([

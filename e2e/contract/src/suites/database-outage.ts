@@ -12,7 +12,12 @@ import { startUpstream, type RunningUpstream } from '@switchyard/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCredentials } from './contract.js';
-import { closedPort, contractConfig, type AppUnderTest, type StartedApp } from '@switchyard/testing';
+import {
+  closedPort,
+  contractConfig,
+  type AppUnderTest,
+  type StartedApp,
+} from '@switchyard/testing';
 import { openTcpGate } from '@switchyard/testing';
 import { reportCases } from './report.js';
 

@@ -6,7 +6,12 @@ import request, { type Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCredentials, expectError } from './contract.js';
 import { expectDocumented } from './openapi-check.js';
-import { closedPort, contractConfig, type AppUnderTest, type StartedApp } from '@switchyard/testing';
+import {
+  closedPort,
+  contractConfig,
+  type AppUnderTest,
+  type StartedApp,
+} from '@switchyard/testing';
 import { openTcpGate, type TcpGate } from '@switchyard/testing';
 import { openSocket } from '@switchyard/testing';
 import { reportCases } from './report.js';
