@@ -4,7 +4,7 @@ import type { Services } from '@switchyard/domain';
 import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ValidateOptions } from './middleware/validate.js';
+import type { ValidateOptions } from './middleware/validation.js';
 
 /** Built once per app by createApp; the routers and the WebSocket server share it. */
 export interface AppContext {

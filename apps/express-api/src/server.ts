@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { keepAliveDrain } from '@switchyard/runtime';
 import { createApp, type CreateAppOptions } from './app.js';
-import { attachStreamServer } from './ws/stream-server.js';
+import { attachStreamServer } from './routes/stream.js';
 
 export type StartServerOptions = CreateAppOptions;
 

@@ -3,7 +3,7 @@ import { hashPassword, verifyPasswordSync } from '@switchyard/domain';
 import { openDatabase } from '@switchyard/persistence';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syncPasswordHasher } from '../src/auth/sync-password-hasher.js';
+import { syncPasswordHasher } from '../src/adapters/sync-password-hasher.js';
 import { signedIn, startStack, type Stack } from './support.js';
 
 // The "before" app keeps four blocking patterns on purpose (docs/migration-guide.md). These

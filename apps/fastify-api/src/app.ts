@@ -16,17 +16,16 @@ import errorsPlugin, { notFoundHookPlugin } from './plugins/errors.js';
 import helmetPlugin from './plugins/helmet.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import servicesPlugin from './plugins/services.js';
-import swaggerPlugin from './plugins/swagger.js';
 import upstreamPlugin from './plugins/upstream.js';
 import validationPlugin from './plugins/validation.js';
 import websocketPlugin from './plugins/websocket.js';
-import healthRoutes from './routes/health/index.js';
-import accountsRoutes from './routes/v1/accounts/index.js';
-import botsRoutes from './routes/v1/bots/index.js';
-import streamRoute from './routes/v1/bots/stream.js';
-import conversationsRoutes from './routes/v1/conversations/index.js';
-import proxyRoutes from './routes/v1/proxy/index.js';
-import sessionsRoutes from './routes/v1/sessions/index.js';
+import accountsRoutes from './routes/accounts.js';
+import botsRoutes from './routes/bots.js';
+import conversationsRoutes from './routes/conversations.js';
+import docsRoutes from './routes/docs.js';
+import healthRoutes from './routes/health.js';
+import proxyRoutes from './routes/proxy.js';
+import streamRoutes from './routes/stream.js';
 
 export interface BuildAppOptions {
   readonly config: Config;
@@ -123,7 +122,7 @@ export function buildApp({
 
   void app.register(configPlugin, { config });
   void app.register(validationPlugin);
-  if (serves.has('docs')) void app.register(swaggerPlugin);
+  if (serves.has('docs')) void app.register(docsRoutes);
   void app.register(helmetPlugin);
   void app.register(errorsPlugin);
   void app.register(rateLimitPlugin);
@@ -135,16 +134,16 @@ export function buildApp({
   void app.register(notFoundHookPlugin);
 
   // Each route file takes its paths from the domain's route table, so none needs a prefix.
-  const groups: Record<Exclude<RouteGroup, 'docs'>, FastifyPluginAsync[]> = {
-    health: [healthRoutes],
-    accounts: [accountsRoutes, sessionsRoutes],
-    bots: [botsRoutes],
-    stream: [streamRoute],
-    conversations: [conversationsRoutes],
-    proxy: [proxyRoutes],
+  const groups: Record<Exclude<RouteGroup, 'docs'>, FastifyPluginAsync> = {
+    health: healthRoutes,
+    accounts: accountsRoutes,
+    bots: botsRoutes,
+    stream: streamRoutes,
+    conversations: conversationsRoutes,
+    proxy: proxyRoutes,
   };
-  for (const [group, plugins] of Object.entries(groups)) {
-    if (serves.has(group as RouteGroup)) for (const plugin of plugins) void app.register(plugin);
+  for (const [group, plugin] of Object.entries(groups)) {
+    if (serves.has(group as RouteGroup)) void app.register(plugin);
   }
 
   return app;

@@ -2,11 +2,11 @@ export { buildApp, REQUEST_ID_HEADER } from './app.js';
 export type { BuildAppOptions } from './app.js';
 export { serve, startServer } from './server.js';
 export type { RunningServer, StartServerOptions } from './server.js';
-export { UndiciUpstreamClient } from './lib/undici-upstream-client.js';
+export { UndiciUpstreamClient } from './adapters/undici-upstream-client.js';
 export type {
   ClosableUpstreamClient,
   UndiciUpstreamOptions,
-} from './lib/undici-upstream-client.js';
+} from './adapters/undici-upstream-client.js';
 export { runMain } from './run.js';
 // The decorators other packages may read (app.config, app.services, app.redis): exporting these types
 // brings each plugin's `declare module 'fastify'` into the package's declarations.

@@ -1,13 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import {
-  createServices,
-  hashPassword,
-  verifyPassword,
-  type PasswordHasher,
-  type Services,
-} from '@switchyard/domain';
-import { type Database } from '@switchyard/persistence';
+import { createServices, type Services } from '@switchyard/domain';
+import type { Database } from '@switchyard/persistence';
+import { asyncPasswordHasher } from '../adapters/async-password-hasher.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -21,17 +16,12 @@ export interface ServicesPluginOptions {
   readonly db: Database;
 }
 
-// #region guide:sync-crypto
-// MIGRATION(sync-crypto) after: scrypt runs on libuv's thread pool; see docs/migration-guide.md#sync-crypto
-const passwords: PasswordHasher = { hash: hashPassword, verify: verifyPassword };
-// #endregion guide:sync-crypto
-
 const servicesPlugin: FastifyPluginAsync<ServicesPluginOptions> = async (app, { db }) => {
   app.decorate(
     'services',
     createServices({
       db,
-      passwords,
+      passwords: asyncPasswordHasher,
       upstream: app.upstream,
       ensembleSources: app.config.ENSEMBLE_SOURCES,
       sessionTtlSeconds: app.config.SESSION_TTL_SECONDS,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import type { UpstreamClient } from '@switchyard/domain';
-import { UndiciUpstreamClient } from '../lib/undici-upstream-client.js';
+import { UndiciUpstreamClient } from '../adapters/undici-upstream-client.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

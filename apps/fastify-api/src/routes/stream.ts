@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { AppError, apiRoutes, type BotIdParams } from '@switchyard/api-spec';
 import { bots, streamConversation, type OutgoingFrame } from '@switchyard/domain';
-import { fromTable } from '../../../lib/api-route.js';
+import { fromTable } from '../lib/api-route.js';
 
 function text(data: RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
@@ -19,7 +19,7 @@ function sendFrame(socket: WebSocket, frame: OutgoingFrame): Promise<void> {
 
 // MIGRATION(websocket) after: @fastify/websocket route behind the same auth hook, frames handled in order; see docs/migration-guide.md#websocket
 // #region guide:websocket
-const streamRoute: FastifyPluginAsync = async (app) => {
+const streamRoutes: FastifyPluginAsync = async (app) => {
   app.route<{ Params: BotIdParams }>({
     // onRequest: the same authenticate hook as the HTTP routes, so no token → 401 before upgrade.
     ...fromTable(app, apiRoutes.stream),
@@ -65,4 +65,4 @@ const streamRoute: FastifyPluginAsync = async (app) => {
   });
 };
 
-export default streamRoute;
+export default streamRoutes;

@@ -10,7 +10,7 @@ import { buildOpenApiDocument } from '@switchyard/api-spec';
  * Swagger UI for it.
  */
 // #region guide:openapi
-const swaggerPlugin: FastifyPluginAsync = async (app) => {
+const docsRoutes: FastifyPluginAsync = async (app) => {
   await app.register(swagger, {
     mode: 'static',
     specification: {
@@ -22,4 +22,4 @@ const swaggerPlugin: FastifyPluginAsync = async (app) => {
 };
 // #endregion guide:openapi
 
-export default fp(swaggerPlugin, { name: 'swagger', fastify: '5.x' });
+export default fp(docsRoutes, { name: 'docs', fastify: '5.x' });

@@ -1,8 +1,8 @@
 import { apiRoutes } from '@switchyard/api-spec';
 import { Router } from 'express';
 import type { RouteContext } from '../context.js';
-import { principalOf } from '../middleware/authenticate.js';
-import { validated } from '../middleware/validate.js';
+import { principalOf } from '../middleware/auth.js';
+import { validated } from '../middleware/validation.js';
 
 /** Accounts and the sessions that log them in. */
 export function accountsRoutes({

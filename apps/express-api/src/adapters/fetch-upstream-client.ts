@@ -6,7 +6,7 @@ import {
   type UpstreamClient,
   type UpstreamRequest,
 } from '@switchyard/domain';
-import { ndjsonLines } from './ndjson.js';
+import { ndjsonLines } from '@switchyard/http-kit';
 
 export interface FetchUpstreamOptions {
   /** Base URL per service: MODEL_URL and KNOWLEDGE_URL. */

@@ -8,7 +8,7 @@ import {
   type UpstreamClient,
   type UpstreamRequest,
 } from '@switchyard/domain';
-import { IdleTimer } from './idle-timeout.js';
+import { IdleTimer } from '../lib/idle-timeout.js';
 
 export interface UndiciUpstreamOptions {
   /** Base URL of each service; a path on it is kept (`http://host/api` + `/model/complete`). */

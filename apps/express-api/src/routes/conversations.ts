@@ -1,8 +1,8 @@
 import { apiRoutes } from '@switchyard/api-spec';
 import { Router } from 'express';
 import type { RouteContext } from '../context.js';
-import { principalOf } from '../middleware/authenticate.js';
-import { validated } from '../middleware/validate.js';
+import { principalOf } from '../middleware/auth.js';
+import { validated } from '../middleware/validation.js';
 
 /** The caller's stored conversations and their messages, paged by cursor. */
 export function conversationsRoutes({ services, authenticate, validate }: RouteContext): Router {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { apiRoutes, type ConversationIdParams, type CursorQuery } from '@switchyard/api-spec';
-import { fromTable } from '../../../lib/api-route.js';
+import { fromTable } from '../lib/api-route.js';
 
 const conversationsRoutes: FastifyPluginAsync = async (app) => {
   app.route<{ Querystring: CursorQuery }>({

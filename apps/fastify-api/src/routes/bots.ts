@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { apiRoutes, type BotIdParams, type PostMessageBody } from '@switchyard/api-spec';
-import { clientGone } from '../../../lib/client-gone.js';
-import { fromTable } from '../../../lib/api-route.js';
+import { clientGone } from '../lib/client-gone.js';
+import { fromTable } from '../lib/api-route.js';
 
 const botsRoutes: FastifyPluginAsync = async (app) => {
   // #region guide:list-bots

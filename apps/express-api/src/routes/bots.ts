@@ -2,8 +2,8 @@ import { AppError, apiRoutes } from '@switchyard/api-spec';
 import { Router } from 'express';
 import type { RouteContext } from '../context.js';
 import { clientSignal } from '../lib/client-signal.js';
-import { principalOf } from '../middleware/authenticate.js';
-import { validated } from '../middleware/validate.js';
+import { principalOf } from '../middleware/auth.js';
+import { validated } from '../middleware/validation.js';
 
 export function botsRoutes({ services, authenticate, json, validate }: RouteContext): Router {
   const router = Router({ caseSensitive: true });
@@ -32,7 +32,7 @@ export function botsRoutes({ services, authenticate, json, validate }: RouteCont
     },
   );
 
-  // The stream speaks WebSocket only (src/ws/): an upgrade never reaches Express, so a request
+  // The stream speaks WebSocket only (routes/stream.ts): an upgrade never reaches Express, so a request
   // that gets here came without one.
   router.get(apiRoutes.stream.path, authenticate, () => {
     throw new AppError('SWY_ERR_VALIDATION', {

@@ -4,8 +4,8 @@ import { AppError, apiRoutes } from '@switchyard/api-spec';
 import { FORWARDED_RESPONSE_HEADERS, proxyTarget } from '@switchyard/http-kit';
 import { upstreamFailure } from '@switchyard/domain';
 import { type ProxyService } from '@switchyard/runtime';
-import { fromTable } from '../../../lib/api-route.js';
-import { withIdleTimeout } from '../../../lib/idle-timeout.js';
+import { fromTable } from '../lib/api-route.js';
+import { withIdleTimeout } from '../lib/idle-timeout.js';
 
 interface ProxyParams {
   readonly service: string;

@@ -4,7 +4,7 @@ import { upstreamFailure } from '@switchyard/domain';
 import { Router, type Request } from 'express';
 import type { RouteContext } from '../context.js';
 import { clientSignal } from '../lib/client-signal.js';
-import { validated } from '../middleware/validate.js';
+import { validated } from '../middleware/validation.js';
 
 // Express 5 (path-to-regexp 8) names its wildcards. `*rest` needs at least one character, so
 // `/v1/proxy/httpbin/` is a 404 in both apps: the path below the service is required.

@@ -1,8 +1,17 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { apiRoutes, type CreateSessionBody } from '@switchyard/api-spec';
-import { fromTable } from '../../../lib/api-route.js';
+import { apiRoutes, type CreateAccountBody, type CreateSessionBody } from '@switchyard/api-spec';
+import { fromTable } from '../lib/api-route.js';
 
-const sessionsRoutes: FastifyPluginAsync = async (app) => {
+/** Accounts and the sessions that log them in. */
+const accountsRoutes: FastifyPluginAsync = async (app) => {
+  app.route<{ Body: CreateAccountBody }>({
+    ...fromTable(app, apiRoutes.createAccount),
+    handler: async (request, reply) => {
+      const account = await app.services.accounts.signUp(request.body);
+      return reply.code(201).send(account);
+    },
+  });
+
   app.route<{ Body: CreateSessionBody }>({
     ...fromTable(app, apiRoutes.createSession),
     handler: async (request, reply) => {
@@ -30,4 +39,4 @@ const sessionsRoutes: FastifyPluginAsync = async (app) => {
   });
 };
 
-export default sessionsRoutes;
+export default accountsRoutes;

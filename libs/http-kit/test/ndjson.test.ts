@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ndjsonLines } from './ndjson.js';
+import { ndjsonLines } from '../src/lib/stream/ndjson.js';
 
 async function* chunks(...parts: Array<string | Uint8Array>): AsyncIterable<Uint8Array> {
   for (const part of parts) yield typeof part === 'string' ? new TextEncoder().encode(part) : part;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { AppError, apiRoutes } from '@switchyard/api-spec';
-import { fromTable } from '../../lib/api-route.js';
+import { fromTable } from '../lib/api-route.js';
 
 const healthRoutes: FastifyPluginAsync = async (app) => {
   app.route({
