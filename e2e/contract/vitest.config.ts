@@ -1,4 +1,6 @@
-import { projectConfig } from '../../vitest.shared.js';
+import { projectConfig } from '../../vitest.shared.ts';
 
-// The suites are run by each app's tests; this project tests only its own helpers.
-export default projectConfig();
+// One file per concern, each running its suite over every app. Vitest's default on a 2-CPU
+// machine is one worker, which would run the ten files one after another; three at a time is
+// the concurrency the suites had when each app ran its own (Nx runs three projects at once).
+export default projectConfig({ maxWorkers: 3 });

@@ -1,3 +1,3 @@
-import { projectConfig } from '../../vitest.shared.js';
+import { projectConfig } from '../../vitest.shared.ts';
 
 export default projectConfig();
