@@ -24,7 +24,7 @@ function scriptedUpstream(
       const out: Array<PromiseSettledResult<T>> = [];
       for (const task of tasks) {
         try {
-          out.push({ status: 'fulfilled', value: await task(undefined) });
+          out.push({ status: 'fulfilled', value: await task() });
         } catch (reason) {
           out.push({ status: 'rejected', reason });
         }
