@@ -123,6 +123,17 @@ describe('ensemble bot', () => {
     );
   });
 
+  it("puts the caller's signal on every source request, so a client that leaves cancels them all", async () => {
+    const upstream = scriptedUpstream(() => ({ source: 's', answer: 'ok', confidence: 0.5 }));
+    const signal = new AbortController().signal;
+
+    await bots.create('ensemble', context(upstream, 3)).reply({ text: 'q', signal });
+
+    // toBe, not toEqual: any two AbortSignals look alike field by field.
+    expect(upstream.calls).toHaveLength(3);
+    for (const call of upstream.calls) expect(call.signal).toBe(signal);
+  });
+
   it('answers from the sources that replied when some fail', async () => {
     const upstream = scriptedUpstream((r) =>
       r.path.startsWith('/sources/0/')
