@@ -24,7 +24,7 @@ function scriptedUpstream(
       const out: Array<PromiseSettledResult<T>> = [];
       for (const task of tasks) {
         try {
-          out.push({ status: 'fulfilled', value: await task(undefined) });
+          out.push({ status: 'fulfilled', value: await task() });
         } catch (reason) {
           out.push({ status: 'rejected', reason });
         }
@@ -121,6 +121,17 @@ describe('ensemble bot', () => {
     expect(upstream.calls.map((c) => c.path)).toEqual(
       [0, 1, 2, 3].map((i) => `/sources/${i}/answer?q=why%20%26%20how%3F`),
     );
+  });
+
+  it("puts the caller's signal on every source request, so a client that leaves cancels them all", async () => {
+    const upstream = scriptedUpstream(() => ({ source: 's', answer: 'ok', confidence: 0.5 }));
+    const signal = new AbortController().signal;
+
+    await bots.create('ensemble', context(upstream, 3)).reply({ text: 'q', signal });
+
+    // toBe, not toEqual: any two AbortSignals look alike field by field.
+    expect(upstream.calls).toHaveLength(3);
+    for (const call of upstream.calls) expect(call.signal).toBe(signal);
   });
 
   it('answers from the sources that replied when some fail', async () => {

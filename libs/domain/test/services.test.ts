@@ -29,6 +29,7 @@ describe.each(targets)('use cases on $kind', (target) => {
       db,
       passwords: { hash: hashPassword, verify: verifyPassword },
       upstream: noUpstream,
+      ensembleSources: 1,
       sessionTtlSeconds: 600,
     });
   });

@@ -1,6 +1,6 @@
 // The code blocks of README.md, in order; test/readme.test.ts runs them and checks that the
 // README still shows them as they are here.
-import { Router, RouterError } from '../src/index.js';
+import { Router, RouterError, RouterErrorCode } from '../src/index.js';
 
 // #region usage
 export interface Bot {
@@ -20,18 +20,6 @@ export class FaqBot implements Bot {
 }
 // #endregion
 
-// #region composite
-@bots.add(['billing', 'refund'])
-export class RefundBot implements Bot {
-  constructor(readonly userId: string) {}
-  reply(): string {
-    return `${this.userId}, your refund is on its way`;
-  }
-}
-
-bots.has('billing/refund'); // true: ['billing', 'refund'] is stored as 'billing/refund'
-// #endregion
-
 // #region include
 export const support = new Router<BotClass>({ name: 'support' });
 
@@ -43,8 +31,8 @@ export class HandOffBot implements Bot {
   }
 }
 
-bots.include(support, { prefix: 'support' });
-bots.keys(); // ['faq', 'billing/refund', 'support/human']
+bots.include(support);
+bots.keys(); // ['faq', 'human']
 // #endregion
 
 // #region dispatch
@@ -54,8 +42,8 @@ export function answer(botKey: string, userId: string, text: string): string {
   return bot.reply(text);
 }
 
-/** The status to answer with: 404 for a key nothing is registered under. */
+/** The status is the app's choice: here 404 for a key nothing is registered under. */
 export function statusOf(error: unknown): number {
-  return error instanceof RouterError ? error.status : 500;
+  return error instanceof RouterError && error.code === RouterErrorCode.UNKNOWN_KEY ? 404 : 500;
 }
 // #endregion

@@ -64,7 +64,7 @@ export class FetchUpstreamClient implements UpstreamClient {
     const outcomes: Array<PromiseSettledResult<T>> = [];
     for (const task of tasks) {
       try {
-        outcomes.push({ status: 'fulfilled', value: await task(undefined) });
+        outcomes.push({ status: 'fulfilled', value: await task() });
       } catch (reason) {
         outcomes.push({ status: 'rejected', reason });
       }

@@ -128,11 +128,11 @@ export class UndiciUpstreamClient implements ClosableUpstreamClient {
   // #region guide:fan-out
   // MIGRATION(fan-out) after: bounded concurrency with per-call timeouts; see docs/migration-guide.md#fan-out
   async fanOut<T>(tasks: ReadonlyArray<FanOutTask<T>>): Promise<Array<PromiseSettledResult<T>>> {
-    // At most FANOUT_CONCURRENCY calls in flight; allSettled keeps the input order. Each task
-    // gets no signal of its own so that it keeps the caller's (client disconnect); its deadline
-    // is the one `json` sets per call, which starts when the task starts, not when it queues.
+    // At most FANOUT_CONCURRENCY calls in flight; allSettled keeps the input order. A task
+    // carries the caller's signal (client disconnect); its deadline is the one `json` sets per
+    // call, which starts when the task starts, not when it queues.
     const limit = pLimit(this.#concurrency);
-    return Promise.allSettled(tasks.map((task) => limit(() => task(undefined))));
+    return Promise.allSettled(tasks.map((task) => limit(() => task())));
   }
   // #endregion guide:fan-out
 

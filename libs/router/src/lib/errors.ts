@@ -1,4 +1,8 @@
-/** Every error the router throws. Codes are stable: see docs/errors.md. */
+/**
+ * Every error the router throws. Codes are stable: see docs/errors.md. They carry no HTTP
+ * status: what a request that meets one should get is the app's decision (Switchyard answers
+ * its own SWY_ERR_BOT_NOT_FOUND after `resolve`).
+ */
 export const RouterErrorCode = {
   DUPLICATE_KEY: 'SWY_ERR_ROUTER_DUPLICATE_KEY',
   INVALID_KEY: 'SWY_ERR_ROUTER_INVALID_KEY',
@@ -8,25 +12,15 @@ export const RouterErrorCode = {
 
 export type RouterErrorCode = (typeof RouterErrorCode)[keyof typeof RouterErrorCode];
 
-/** HTTP status an app should answer with when a router error reaches a request. */
-export const routerErrorStatus: Readonly<Record<RouterErrorCode, number>> = {
-  [RouterErrorCode.DUPLICATE_KEY]: 500,
-  [RouterErrorCode.INVALID_KEY]: 500,
-  [RouterErrorCode.INCLUDE_CYCLE]: 500,
-  [RouterErrorCode.UNKNOWN_KEY]: 404,
-};
-
 export class RouterError extends Error {
   override readonly name = 'RouterError';
   readonly code: RouterErrorCode;
-  readonly status: number;
-  /** The offending key, as the router joins it. */
+  /** The offending key, where there is one. */
   readonly key: string | undefined;
 
   constructor(code: RouterErrorCode, message: string, key?: string) {
     super(message);
     this.code = code;
-    this.status = routerErrorStatus[code];
     this.key = key;
   }
 }

@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { RouterErrorCode } from './errors.js';
-import { SEPARATOR, isValidPart, joinKey, lookupKey } from './key.js';
+import { checkKey, isValidKey } from './key.js';
 
-describe('SEPARATOR', () => {
-  it('is "/"', () => {
-    expect(SEPARATOR).toBe('/');
-  });
-});
-
-describe('isValidPart', () => {
+describe('isValidKey', () => {
   it.each(['a', 'Z', '0', 'faq', 'Faq2', 'a.b', 'a_b', 'a-b', 'a'.repeat(64)])(
     'accepts %j',
-    (part) => {
-      expect(isValidPart(part)).toBe(true);
+    (key) => {
+      expect(isValidKey(key)).toBe(true);
     },
   );
 
@@ -21,6 +15,7 @@ describe('isValidPart', () => {
     ' ',
     'a b',
     'a/b',
+    '/a',
     '.a',
     'a_',
     '-',
@@ -30,70 +25,42 @@ describe('isValidPart', () => {
     'a%20',
     'a\n',
     '\na',
-  ])('rejects %j', (part) => {
-    expect(isValidPart(part)).toBe(false);
+  ])('rejects %j', (key) => {
+    expect(isValidKey(key)).toBe(false);
   });
+
+  it.each([42, null, undefined, ['faq'], { a: 1 }])(
+    'rejects %j from plain JavaScript instead of throwing',
+    (key) => {
+      expect(isValidKey(key as never)).toBe(false);
+    },
+  );
 });
 
-describe('joinKey', () => {
-  it('returns a valid string key as it is, composite or not', () => {
-    expect(joinKey('faq')).toBe('faq');
-    expect(joinKey('support/faq')).toBe('support/faq');
+describe('checkKey', () => {
+  it('returns a valid key as it is', () => {
+    expect(checkKey('faq')).toBe('faq');
   });
 
-  it('joins the parts of an array key with "/"', () => {
-    expect(joinKey(['support', 'billing', 'faq'])).toBe('support/billing/faq');
-    expect(joinKey(['faq'])).toBe('faq');
+  it('throws SWY_ERR_ROUTER_INVALID_KEY naming the malformed key', () => {
+    expect(() => checkKey('faq bot')).toThrow(
+      expect.objectContaining({
+        code: RouterErrorCode.INVALID_KEY,
+        key: 'faq bot',
+        message: expect.stringContaining('invalid key "faq bot"'),
+      }),
+    );
   });
 
-  it('throws SWY_ERR_ROUTER_INVALID_KEY for an empty array, without a key', () => {
-    expect(() => joinKey([])).toThrow(
+  it('throws SWY_ERR_ROUTER_INVALID_KEY for a key with a "/": a key is one URL path segment', () => {
+    expect(() => checkKey('support/faq')).toThrow(
+      expect.objectContaining({ code: RouterErrorCode.INVALID_KEY, key: 'support/faq' }),
+    );
+  });
+
+  it('throws SWY_ERR_ROUTER_INVALID_KEY without a key for a value that is no string', () => {
+    expect(() => checkKey(['faq'] as never)).toThrow(
       expect.objectContaining({ code: RouterErrorCode.INVALID_KEY, key: undefined }),
     );
   });
-
-  it('throws SWY_ERR_ROUTER_INVALID_KEY naming the malformed part and the whole key', () => {
-    expect(() => joinKey(['support', 'faq bot'])).toThrow(
-      expect.objectContaining({
-        code: RouterErrorCode.INVALID_KEY,
-        key: 'support/faq bot',
-        message: expect.stringContaining('invalid key part "faq bot" in ["support","faq bot"]'),
-      }),
-    );
-    expect(() => joinKey('support//faq')).toThrow(
-      expect.objectContaining({ code: RouterErrorCode.INVALID_KEY, key: 'support//faq' }),
-    );
-  });
-
-  it('throws SWY_ERR_ROUTER_INVALID_KEY for a part that is not a string', () => {
-    expect(() => joinKey(['support', null as unknown as string])).toThrow(
-      expect.objectContaining({ code: RouterErrorCode.INVALID_KEY }),
-    );
-  });
-});
-
-describe('lookupKey', () => {
-  it('joins a well-formed key the way joinKey does', () => {
-    expect(lookupKey(['support', 'faq'])).toBe(joinKey(['support', 'faq']));
-    expect(lookupKey('support/faq')).toBe('support/faq');
-  });
-
-  it.each([[''], ['a b'], ['a//b'], [['a/b']], [[]], [[7 as unknown as string]]])(
-    'returns undefined for %j instead of throwing',
-    (key) => {
-      expect(lookupKey(key)).toBeUndefined();
-    },
-  );
-});
-
-describe('keys from plain JavaScript', () => {
-  it.each([42, null, undefined, { a: 1 }])(
-    'treats %s as an absent key on lookup and an invalid one on join',
-    (key) => {
-      expect(lookupKey(key as never)).toBeUndefined();
-      expect(() => joinKey(key as never)).toThrow(
-        expect.objectContaining({ code: 'SWY_ERR_ROUTER_INVALID_KEY' }),
-      );
-    },
-  );
 });

@@ -1,5 +1,5 @@
 import { RouterError, RouterErrorCode } from './errors.js';
-import { joinKey, lookupKey, SEPARATOR, type Key } from './key.js';
+import { checkKey, isValidKey } from './key.js';
 
 /** What a router holds: a class (its statics may carry metadata, such as a bot's name). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -10,25 +10,11 @@ export interface RouterOptions {
   readonly name?: string;
 }
 
-export interface IncludeOptions {
-  /** Every key of the included router is stored under this prefix: `support` + `faq` → `support/faq`. */
-  readonly prefix?: Key;
-}
-
-interface Link<C extends Registrable> {
-  readonly router: Router<C>;
-  readonly prefix: string | undefined;
-}
-
 type Additions<C> = Array<readonly [string, C]>;
-
-function withPrefix(prefix: string | undefined, key: string): string {
-  return prefix === undefined ? key : `${prefix}${SEPARATOR}${key}`;
-}
 
 /**
  * A keyed registry of classes: `register` or `@router.add(key)` puts a class under a key,
- * `include` composes routers under a prefix, `resolve` and `create` look a key up in O(1).
+ * `include` merges other routers in, `resolve` and `create` look a key up in O(1).
  *
  * Included routers stay live: a class registered into a child after `include` appears in the
  * parent too, so decorators may run in any module order. Every change is checked in full
@@ -38,10 +24,10 @@ export class Router<C extends Registrable> {
   readonly name: string;
   /** Everything reachable from this router, flattened: the O(1) lookup table. */
   readonly #index = new Map<string, C>();
-  /** Routers this one is included in, with the prefix each used. */
-  readonly #parents: Array<Link<C>> = [];
+  /** Routers this one is included in. */
+  readonly #parents: Array<Router<C>> = [];
   /** Routers included into this one. */
-  readonly #children: Array<Link<C>> = [];
+  readonly #children: Array<Router<C>> = [];
 
   constructor(options: RouterOptions = {}) {
     this.name = options.name ?? 'router';
@@ -53,11 +39,11 @@ export class Router<C extends Registrable> {
   }
 
   /** Registers `target` under `key`. Throws SWY_ERR_ROUTER_INVALID_KEY or _DUPLICATE_KEY. */
-  register(key: Key, target: C): this {
+  register(key: string, target: C): this {
     if (typeof target !== 'function') {
       throw new TypeError(`${this.name}: only classes can be registered, got ${typeof target}`);
     }
-    this.#commit([[joinKey(key), target]]);
+    this.#commit([[checkKey(key), target]]);
     return this;
   }
 
@@ -65,64 +51,59 @@ export class Router<C extends Registrable> {
    * A standard (TC39) class decorator that registers the class under `key`:
    * `@bots.add('echo') class EchoBot { ... }`. The class must match the router's type.
    */
-  add(key: Key): (target: C, context: ClassDecoratorContext<C>) => void {
-    const joined = joinKey(key);
+  add(key: string): (target: C, context: ClassDecoratorContext<C>) => void {
+    checkKey(key);
     return (target, context) => {
       if (context?.kind !== 'class') {
-        throw new TypeError(`${this.name}.add(${JSON.stringify(joined)}) decorates classes only`);
+        throw new TypeError(`${this.name}.add(${JSON.stringify(key)}) decorates classes only`);
       }
       // Plain JavaScript calls the decorator by hand; without this, `resolve` would miss a key
       // that `keys()` lists.
       if (typeof target !== 'function') {
         throw new TypeError(`${this.name}: only classes can be registered, got ${typeof target}`);
       }
-      this.#commit([[joined, target]]);
+      this.#commit([[key, target]]);
     };
   }
 
-  /** Makes every key of `other` (now and later) resolvable here, under `prefix` if given. */
-  include(other: Router<C>, options: IncludeOptions = {}): this {
-    const prefix = options.prefix === undefined ? undefined : joinKey(options.prefix);
+  /** Makes every key of `other` (now and later) resolvable here. */
+  include(other: Router<C>): this {
     if (other === this || other.#reaches(this)) {
       throw new RouterError(
         RouterErrorCode.INCLUDE_CYCLE,
         `${this.name}: including ${other.name} would make a cycle`,
       );
     }
-    const additions: Additions<C> = [];
-    for (const [key, target] of other.#index) additions.push([withPrefix(prefix, key), target]);
-    this.#commit(additions);
-    this.#children.push({ router: other, prefix });
-    other.#parents.push({ router: this, prefix });
+    this.#commit([...other.#index]);
+    this.#children.push(other);
+    other.#parents.push(this);
     return this;
   }
 
   /** The class under `key`, or undefined when there is none (a malformed key is never there). */
-  resolve(key: Key): C | undefined {
-    const joined = lookupKey(key);
-    return joined === undefined ? undefined : this.#index.get(joined);
+  resolve(key: string): C | undefined {
+    return isValidKey(key) ? this.#index.get(key) : undefined;
   }
 
-  has(key: Key): boolean {
+  has(key: string): boolean {
     return this.resolve(key) !== undefined;
   }
 
   /** The class under `key`; throws SWY_ERR_ROUTER_UNKNOWN_KEY when there is none. */
-  get(key: Key): C {
+  get(key: string): C {
     const target = this.resolve(key);
     if (target === undefined) {
-      const shown = typeof key === 'string' ? key : key.join(SEPARATOR);
       throw new RouterError(
         RouterErrorCode.UNKNOWN_KEY,
-        `${this.name}: nothing is registered under ${JSON.stringify(shown)}`,
-        shown,
+        `${this.name}: nothing is registered under ${JSON.stringify(key)}`,
+        typeof key === 'string' ? key : undefined,
       );
     }
     return target;
   }
 
   /** A new instance of the class under `key`, with typed constructor arguments. */
-  create(key: Key, ...args: ConstructorParameters<C>): InstanceType<C> {
+  create(key: string, ...args: ConstructorParameters<C>): InstanceType<C> {
     const Target = this.get(key);
     return new Target(...args) as InstanceType<C>;
   }
@@ -149,7 +130,7 @@ export class Router<C extends Registrable> {
       if (router === target) return true;
       if (seen.has(router)) continue;
       seen.add(router);
-      for (const child of router.#children) stack.push(child.router);
+      stack.push(...router.#children);
     }
     return false;
   }
@@ -180,11 +161,7 @@ export class Router<C extends Registrable> {
     const list = plan.get(this) ?? [];
     list.push(...additions);
     plan.set(this, list);
-    for (const { router, prefix } of this.#parents) {
-      router.#plan(
-        additions.map(([key, target]) => [withPrefix(prefix, key), target] as const),
-        plan,
-      );
-    }
+    // A router reached twice (a diamond) gets the additions twice: a duplicate, caught above.
+    for (const parent of this.#parents) parent.#plan(additions, plan);
   }
 }

@@ -22,6 +22,7 @@ const services = createServices({
   passwords: { hash: hashPassword, verify: verifyPassword },
   upstream,
   ensembleSources: config.ENSEMBLE_SOURCES,
+  sessionTtlSeconds: config.SESSION_TTL_SECONDS,
 });
 
 /** The handlers, framework-free: (headers, params, body) → [status, body]. */

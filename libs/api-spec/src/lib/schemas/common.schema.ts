@@ -40,10 +40,13 @@ export const ReadySchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Items per page when a request names no `limit`: the schema's default, and the one source. */
+export const DEFAULT_PAGE_SIZE = 20;
+
 export const CursorQuerySchema = Type.Object(
   {
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: DEFAULT_PAGE_SIZE })),
   },
   { additionalProperties: false },
 );

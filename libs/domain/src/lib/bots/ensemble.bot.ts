@@ -33,16 +33,15 @@ export class EnsembleBot implements Bot {
   async reply({ text, signal }: BotInput): Promise<string> {
     const k = this.context.ensembleSources;
     const q = encodeURIComponent(text);
+    // The caller's signal (the client gone) cancels every call, queued or running.
     const tasks = Array.from(
       { length: k },
-      (_, i) => (taskSignal: AbortSignal | undefined) =>
+      (_, i) => () =>
         this.context.upstream.json<unknown>({
           service: 'knowledge',
           method: 'GET',
           path: `/sources/${i}/answer?q=${q}`,
-          // The task's own signal (if the app gives one) and the caller's both cancel the call.
-          signal:
-            taskSignal && signal ? AbortSignal.any([taskSignal, signal]) : (taskSignal ?? signal),
+          signal,
         }),
     );
     const outcomes = await this.context.upstream.fanOut(tasks);

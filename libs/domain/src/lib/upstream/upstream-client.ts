@@ -12,8 +12,8 @@ export interface UpstreamRequest {
   readonly signal?: AbortSignal;
 }
 
-/** A unit of fan-out work; it receives the signal that cancels it. */
-export type FanOutTask<T> = (signal: AbortSignal | undefined) => Promise<T>;
+/** A unit of fan-out work. It carries its own cancellation (the caller's signal, in its request). */
+export type FanOutTask<T> = () => Promise<T>;
 
 /**
  * What a bot may do with the outside world. The app builds it, so each app decides the

@@ -7,8 +7,6 @@ import { AccountsRepository, SessionsRepository, type Account } from '@switchyar
 import type { Queryable } from '@switchyard/persistence';
 import type { Principal } from './principal.js';
 
-export const DEFAULT_SESSION_TTL_SECONDS = 24 * 60 * 60;
-
 export class AccountsService {
   readonly #accounts: AccountsRepository;
   readonly #sessions: SessionsRepository;
@@ -17,7 +15,8 @@ export class AccountsService {
   constructor(
     db: Queryable,
     private readonly passwords: PasswordHasher,
-    private readonly sessionTtlSeconds = DEFAULT_SESSION_TTL_SECONDS,
+    /** SESSION_TTL_SECONDS: its default lives in the config schema (@switchyard/runtime). */
+    private readonly sessionTtlSeconds: number,
   ) {
     this.#accounts = new AccountsRepository(db);
     this.#sessions = new SessionsRepository(db);

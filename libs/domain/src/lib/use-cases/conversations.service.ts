@@ -1,10 +1,8 @@
 import type { Queryable } from '@switchyard/persistence';
-import { AppError } from '@switchyard/api-spec';
+import { AppError, DEFAULT_PAGE_SIZE } from '@switchyard/api-spec';
 import { ConversationsRepository } from '@switchyard/persistence';
 import type { ConversationPage, CursorQuery, MessagePage } from '@switchyard/api-spec';
 import type { Principal } from './principal.js';
-
-export const DEFAULT_PAGE_SIZE = 20;
 
 export class ConversationsService {
   readonly #conversations: ConversationsRepository;

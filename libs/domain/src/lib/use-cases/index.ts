@@ -1,7 +1,7 @@
-export { AccountsService, DEFAULT_SESSION_TTL_SECONDS } from './accounts.service.js';
+export { AccountsService } from './accounts.service.js';
 export { ChatService } from './chat.service.js';
 export type { ChatResult, StreamOptions } from './chat.service.js';
-export { ConversationsService, DEFAULT_PAGE_SIZE } from './conversations.service.js';
+export { ConversationsService } from './conversations.service.js';
 export { createServices } from './services.js';
 export type { ServiceDependencies, Services } from './services.js';
 export type { Principal } from './principal.js';

@@ -14,8 +14,11 @@ export interface ServiceDependencies {
   /** The app's choice of transport, timeouts and fan-out. */
   readonly upstream: UpstreamClient;
   readonly bots?: Router<BotClass>;
-  readonly ensembleSources?: number;
-  readonly sessionTtlSeconds?: number;
+  // Settings, required: their defaults live once, in the config schema (@switchyard/runtime).
+  /** ENSEMBLE_SOURCES */
+  readonly ensembleSources: number;
+  /** SESSION_TTL_SECONDS */
+  readonly sessionTtlSeconds: number;
 }
 
 export interface Services {
@@ -32,7 +35,7 @@ export function createServices(deps: ServiceDependencies): Services {
     accounts: new AccountsService(deps.db, deps.passwords, deps.sessionTtlSeconds),
     chat: new ChatService(
       deps.db,
-      { upstream: deps.upstream, ensembleSources: deps.ensembleSources ?? 5 },
+      { upstream: deps.upstream, ensembleSources: deps.ensembleSources },
       deps.bots ?? defaultBots,
     ),
     conversations: new ConversationsService(deps.db),
