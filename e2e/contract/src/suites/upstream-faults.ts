@@ -6,12 +6,7 @@ import request, { type Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCredentials, expectError } from './contract.js';
 import { expectDocumented } from './openapi-check.js';
-import {
-  closedPort,
-  contractConfig,
-  type AppUnderTest,
-  type StartedApp,
-} from '@switchyard/testing';
+import { freePort, contractConfig, type AppUnderTest, type StartedApp } from '@switchyard/testing';
 import { openTcpGate, type TcpGate } from '@switchyard/testing';
 import { openSocket } from '@switchyard/testing';
 import { reportCases } from './report.js';
@@ -268,7 +263,7 @@ export function runUpstreamFaultSuite(subject: AppUnderTest, profile: FaultProfi
           ENSEMBLE_SOURCES: String(SOURCES),
           FANOUT_CONCURRENCY: String(SOURCES),
         },
-        await closedPort(),
+        await freePort(),
       );
       const app = await subject.start({ config, db });
       stack = { app, upstream, gate, db };
