@@ -1,6 +1,7 @@
 // @switchyard/testing: what the suites, the benchmarks and `npm start` share. The environment an
-// app runs in under test (the upstream stand-in, a config, a database), one process spawner with a free-port helper and a readiness wait, a TCP
-// gate to cut a connection, a WebSocket client, and the upstream stand-in itself.
+// app runs in under test (the upstream stand-in, a config, a database), one process spawner with
+// a free-port helper and a readiness wait, a TCP gate to cut a connection, a WebSocket client,
+// and the upstream stand-in itself.
 export * from './upstream/index.js';
 export {
   BODY_LIMIT_BYTES,

@@ -11,7 +11,7 @@ import {
 import { startUpstream, type RunningUpstream } from '@switchyard/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCredentials } from './contract.js';
+import { buildCredentials } from '../support.js';
 import { freePort, contractConfig, type AppUnderTest, type StartedApp } from '@switchyard/testing';
 import { openTcpGate } from '@switchyard/testing';
 import { reportCases } from './report.js';

@@ -2,7 +2,7 @@ import { openDatabase } from '@switchyard/persistence';
 import { startUpstream, type RunningUpstream } from '@switchyard/testing';
 import request, { type Response, type Test } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCredentials } from './contract.js';
+import { buildCredentials } from '../support.js';
 import { findLeak } from './leaks.js';
 import {
   BODY_LIMIT_BYTES,

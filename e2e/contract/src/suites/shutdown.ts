@@ -8,7 +8,7 @@ import {
 import { startUpstream, type RunningUpstream } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnApp, type AppProcess, type Exit, type SpawnedApp } from '@switchyard/testing';
-import { buildCredentials } from './contract.js';
+import { buildCredentials } from '../support.js';
 import { freePort } from '@switchyard/testing';
 import { openSocket, type OpenSocket } from '@switchyard/testing';
 import { reportCases } from './report.js';

@@ -4,7 +4,7 @@ import { openDatabase, type Database } from '@switchyard/persistence';
 import { startUpstream, type RunningUpstream, type StandingFault } from '@switchyard/testing';
 import request, { type Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildCredentials, expectError } from './contract.js';
+import { expectError, signUp } from '../support.js';
 import { expectDocumented } from './openapi-check.js';
 import { freePort, contractConfig, type AppUnderTest, type StartedApp } from '@switchyard/testing';
 import { openTcpGate, type TcpGate } from '@switchyard/testing';
@@ -267,10 +267,7 @@ export function runUpstreamFaultSuite(subject: AppUnderTest, profile: FaultProfi
       );
       const app = await subject.start({ config, db });
       stack = { app, upstream, gate, db };
-      const credentials = buildCredentials();
-      await request(app.url).post('/v1/accounts').send(credentials).expect(201);
-      const session = await request(app.url).post('/v1/sessions').send(credentials).expect(201);
-      auth = { Authorization: `Bearer ${(session.body as { token: string }).token}` };
+      ({ auth } = await signUp(app.url));
     });
     afterAll(async () => {
       if (overruns.length > 0) {

@@ -1,4 +1,4 @@
-/** What a readiness wait can watch besides the URL: a spawned process, to fail as soon as it exits. */
+/** What a readiness wait watches besides the URL: a spawned process, to fail once it exits. */
 export interface Watched {
   readonly name: string;
   readonly child: { readonly exitCode: number | null; readonly signalCode: NodeJS.Signals | null };
