@@ -1,38 +1,23 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
+import { spawnProcess, waitForOutput, type SpawnedProcess } from '@switchyard/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const children: ChildProcessWithoutNullStreams[] = [];
+const children: SpawnedProcess[] = [];
 
-function run(env: Record<string, string>): ChildProcessWithoutNullStreams {
-  const child = spawn(process.execPath, ['--import', 'tsx', main], {
-    env: { ...process.env, ...env },
-  });
+function run(env: Record<string, string>): SpawnedProcess {
+  const child = spawnProcess({ name: 'upstream main.ts', entry: 'apps/upstream/src/main.ts', env });
   children.push(child);
   return child;
 }
 
-function output(stream: NodeJS.ReadableStream): () => string {
-  let text = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => (text += chunk));
-  return () => text;
+/** The URL main.ts says it listens on: readiness by its log line. */
+async function listeningUrl(child: SpawnedProcess): Promise<string> {
+  const listening = /listening on (http:\/\/\S+)/;
+  await waitForOutput(child, listening, { timeoutMs: 30_000 });
+  return listening.exec(child.output.join(''))![1]!;
 }
 
-async function listeningUrl(child: ChildProcessWithoutNullStreams): Promise<string> {
-  const stdout = output(child.stdout);
-  const stderr = output(child.stderr);
-  for await (const _ of child.stdout) {
-    const match = /listening on (http:\/\/\S+)/.exec(stdout());
-    if (match?.[1] !== undefined) return match[1];
-  }
-  throw new Error(`main.ts exited before listening: ${stderr()}`);
-}
-
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+afterEach(async () => {
+  for (const child of children.splice(0)) await child.stop({ signal: 'SIGKILL' });
 });
 
 describe('main.ts', () => {
@@ -43,19 +28,18 @@ describe('main.ts', () => {
     const response = await fetch(`${url}/sources/1/answer?q=hi`);
     expect(response.status).toBe(200);
 
-    child.kill('SIGTERM');
-    const [code] = await once(child, 'exit');
+    const { code } = await child.stop();
     expect(code).toBe(0);
   });
 
   it('exits 1 naming the variable when the environment is invalid', async () => {
     const child = run({ PORT: '70000' });
-    const stderr = output(child.stderr);
 
-    const [code] = await once(child, 'exit');
+    const { code } = await child.exited;
 
     expect(code).toBe(1);
-    expect(stderr()).toContain('PORT');
-    expect(stderr()).toContain('SWY_ERR_STANDIN_INVALID_OPTION');
+    const stderr = child.output.join('');
+    expect(stderr).toContain('PORT');
+    expect(stderr).toContain('SWY_ERR_STANDIN_INVALID_OPTION');
   });
 });

@@ -1,5 +1,14 @@
 // The suites every app runs (test/ runs each over every app): one file per concern.
-export { runApiContract, buildCredentials } from './suites/contract.js';
+export { runApiContract } from './suites/contract.js';
+export {
+  buildCredentials,
+  describeEachTarget,
+  describeTarget,
+  expectError,
+  signUp,
+  useEnvironment,
+} from './support.js';
+export type { Account, UsedEnvironment } from './support.js';
 export { runBadInputSuite } from './suites/bad-input.js';
 export { expectDocumented } from './suites/openapi-check.js';
 export { runRateLimitSuite, TEST_REDIS_URL } from './suites/rate-limit.js';

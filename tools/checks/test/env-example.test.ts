@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema, loadConfig } from '@switchyard/runtime';
 
-// Both apps read the same ConfigSchema; each documents it in its own .env.example (the bridge's
-// README points to fastify-api's).
-const APPS = ['express-api', 'fastify-api'] as const;
+// express-api, fastify-api and the bridge read one ConfigSchema; the root .env.example is the one
+// place it is documented. The upstream stand-in's own options are in apps/upstream/.env.example.
 
 /** `NAME=value` lines, set or commented out with `# NAME=value`. */
 function assignments(text: string, commented: boolean): Map<string, string> {
@@ -17,8 +16,8 @@ function assignments(text: string, commented: boolean): Map<string, string> {
   return out;
 }
 
-describe.each(APPS)('apps/%s/.env.example', (app) => {
-  const text = readFileSync(new URL(`../../../apps/${app}/.env.example`, import.meta.url), 'utf8');
+describe('.env.example', () => {
+  const text = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8');
 
   it('documents every variable of ConfigSchema and no other', () => {
     const documented = new Set([
@@ -34,5 +33,22 @@ describe.each(APPS)('apps/%s/.env.example', (app) => {
     expect(() =>
       loadConfig({ ...set, ...Object.fromEntries(assignments(text, true)) }),
     ).not.toThrow();
+  });
+
+  it('shows the default of every variable it sets', () => {
+    const set = Object.fromEntries(assignments(text, false));
+    const defaults = loadConfig({
+      MODEL_URL: set['MODEL_URL'],
+      KNOWLEDGE_URL: set['KNOWLEDGE_URL'],
+    });
+    expect(loadConfig(set)).toEqual(defaults);
+  });
+
+  it('is the only .env.example for the apps that read ConfigSchema', () => {
+    for (const app of ['express-api', 'fastify-api', 'bridge-api']) {
+      expect(() =>
+        readFileSync(new URL(`../../../apps/${app}/.env.example`, import.meta.url)),
+      ).toThrow(/ENOENT/);
+    }
   });
 });

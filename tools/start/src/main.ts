@@ -38,20 +38,20 @@ async function main(): Promise<number> {
   };
 
   console.log(`Switchyard: starting the upstream stand-in and both apps on ${database}…`);
-  const apps: AppProcess[] = [
+  const apps: AppProcess[] = await Promise.all([
     startApp('express-api', port('EXPRESS_PORT', 3001), { ...shared, ...dbEnv('express-api') }),
     startApp('fastify-api', port('FASTIFY_PORT', 3002), { ...shared, ...dbEnv('fastify-api') }),
-  ];
+  ]);
   let stopping = false;
   const shutdown = async (): Promise<number> => {
     stopping = true;
-    const codes = await Promise.all(apps.map((a) => a.stop()));
+    const exits = await Promise.all(apps.map((a) => a.stop({ graceMs: 12_000 })));
     await upstream.close();
-    return codes.every((c) => c === 0) ? 0 : 1;
+    return exits.every((e) => e.code === 0) ? 0 : 1;
   };
 
   try {
-    const startup = await Promise.all(apps.map((a) => waitReady(a)));
+    const startup = await Promise.all(apps.map((a) => waitReady(a.url, { process: a })));
     console.log(`  upstream     ${upstream.url}`);
     apps.forEach((a, i) =>
       console.log(

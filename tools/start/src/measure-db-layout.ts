@@ -10,10 +10,9 @@
 // on DATABASE_URL) is not measured: see tools/start/README.md for why.
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startUpstream } from '@switchyard/testing';
+import { freePort, startUpstream } from '@switchyard/testing';
 import { startApp, waitReady, type AppProcess } from './processes.js';
 import { SessionClient, steps } from './session.js';
 
@@ -41,14 +40,6 @@ interface RunResult {
   peakTreeRssMb: number;
   peakAppsRssMb: number;
   errors: string[];
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Resident set size of one process in kB, from /proc (Linux); 0 when it is gone. */
@@ -126,15 +117,17 @@ async function runLayoutA(run: number): Promise<RunResult> {
   };
   const ports = [await freePort(), await freePort()];
   const started = performance.now();
-  const apps = APPS.map((name, i) =>
-    startApp(name, ports[i]!, { ...shared, PGLITE_DATA_DIR: path.join(dataRoot, name) }),
+  const apps = await Promise.all(
+    APPS.map((name, i) =>
+      startApp(name, ports[i]!, { ...shared, PGLITE_DATA_DIR: path.join(dataRoot, name) }),
+    ),
   );
   const rss = rssSampler(apps);
   const result: Partial<Record<AppName, Partial<AppResult>>> = {};
   let bothReadyMs = NaN;
   try {
     const readyAt = await Promise.all(
-      apps.map((a) => waitReady(a).then(() => performance.now() - started)),
+      apps.map((a) => waitReady(a.url, { process: a }).then(() => performance.now() - started)),
     );
     bothReadyMs = Math.max(...readyAt);
     APPS.forEach((name, i) => (result[name] = { readyMs: readyAt[i]! }));
@@ -168,8 +161,8 @@ async function runLayoutA(run: number): Promise<RunResult> {
     errors.push((error as Error).message.split('\n')[0]!);
   }
   const peaks = rss.stop();
-  const codes = await Promise.all(apps.map((a) => a.stop()));
-  codes.forEach((code, i) => code !== 0 && errors.push(`${APPS[i]} exited with ${code}`));
+  const exits = await Promise.all(apps.map((a) => a.stop({ graceMs: 12_000 })));
+  exits.forEach(({ code }, i) => code !== 0 && errors.push(`${APPS[i]} exited with ${code}`));
   await upstream.close();
   await rm(dataRoot, { recursive: true, force: true });
   return {

@@ -1,48 +1,22 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { freePort, spawnProcess, waitForOutput } from '@switchyard/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** Runs `npm start`'s entry point, presses Ctrl-C once it says it keeps serving, and waits. */
-function runUntilServing(
+async function runUntilServing(
   env: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=@switchyard/source', 'tools/start/src/main.ts'],
-      {
-        cwd: root,
-        env: { ...process.env, ...env, FORCE_COLOR: '0' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let output = '';
-    let interrupted = false;
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (!interrupted && output.includes('Press Ctrl-C')) {
-        interrupted = true;
-        child.kill('SIGINT');
-      }
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('exit', (code) => resolve({ code, output }));
+  const start = spawnProcess({
+    name: 'npm start',
+    entry: 'tools/start/src/main.ts',
+    env: { ...env, FORCE_COLOR: '0' },
   });
+  // Once it has exited with an error, the output says why; the assertions below show it.
+  await waitForOutput(start, 'Press Ctrl-C', { timeoutMs: 170_000 }).catch(() => undefined);
+  const { code } = await start.stop({ signal: 'SIGINT', graceMs: 30_000 });
+  return { code, output: start.output.join('') };
 }
 
 describe('npm start', () => {

@@ -11,13 +11,8 @@ import {
 import { startUpstream, type RunningUpstream } from '@switchyard/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCredentials } from './contract.js';
-import {
-  closedPort,
-  contractConfig,
-  type AppUnderTest,
-  type StartedApp,
-} from '@switchyard/testing';
+import { buildCredentials } from '../support.js';
+import { freePort, contractConfig, type AppUnderTest, type StartedApp } from '@switchyard/testing';
 import { openTcpGate } from '@switchyard/testing';
 import { reportCases } from './report.js';
 
@@ -158,7 +153,7 @@ export async function runDatabaseOutageSuite(subject: AppUnderTest): Promise<voi
           ? await serverOutage(server.url)
           : await gateOutage(server.url);
       db = await openDatabase({ url: outage.url });
-      app = await subject.start({ config: contractConfig(upstream, {}, await closedPort()), db });
+      app = await subject.start({ config: contractConfig(upstream, {}, await freePort()), db });
       for (let i = 0; i < WRITERS; i += 1) {
         const credentials = buildCredentials();
         await fetch(`${app.url}/v1/accounts`, {

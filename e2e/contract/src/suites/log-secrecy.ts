@@ -3,7 +3,7 @@ import { startUpstream, type RunningUpstream } from '@switchyard/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnApp, type AppProcess } from '@switchyard/testing';
-import { closedPort, SECRET_API_KEY } from '@switchyard/testing';
+import { SECRET_API_KEY } from '@switchyard/testing';
 import { openSocket } from '@switchyard/testing';
 import { reportCases } from './report.js';
 
@@ -28,18 +28,23 @@ export function runLogSecrecySuite(app: AppProcess): void {
 
     beforeAll(async () => {
       upstream = await startUpstream();
-      const port = await closedPort();
-      const spawned = await spawnApp(app, port, {
-        LOG_LEVEL: 'trace',
-        MODEL_URL: upstream.url,
-        KNOWLEDGE_URL: upstream.url,
-        PROXY_SERVICES: JSON.stringify({
-          httpbin: { url: upstream.url, headers: { 'x-api-key': SECRET_API_KEY } },
-        }),
+      const spawned = await spawnApp({
+        name: app.name,
+        entry: app.main,
+        env: {
+          LOG_LEVEL: 'trace',
+          MODEL_URL: upstream.url,
+          KNOWLEDGE_URL: upstream.url,
+          PROXY_SERVICES: JSON.stringify({
+            httpbin: { url: upstream.url, headers: { 'x-api-key': SECRET_API_KEY } },
+          }),
+          ...app.env,
+        },
+        ready: { path: '/health' },
       });
       url = spawned.url;
       output = spawned.output;
-      stop = spawned.stop;
+      stop = async () => void (await spawned.stop());
     }, 90_000);
     afterAll(async () => {
       await stop?.();

@@ -3,14 +3,9 @@ import { startUpstream, type RunningUpstream } from '@switchyard/testing';
 import { databaseTargets } from '@switchyard/persistence/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCredentials } from './contract.js';
+import { useEnvironment } from '../support.js';
 import { expectDocumented } from './openapi-check.js';
-import {
-  SECRET_API_KEY,
-  startEnvironment,
-  type AppUnderTest,
-  type Environment,
-} from '@switchyard/testing';
+import { SECRET_API_KEY, type AppUnderTest } from '@switchyard/testing';
 import { reportCases } from './report.js';
 
 interface Attempt {
@@ -133,29 +128,24 @@ export async function runProxySafetySuite(subject: AppUnderTest): Promise<void> 
   reportCases('proxy safety', subject.name, ATTEMPTS.length + 4);
 
   describe(`${subject.name} proxy safety (${ATTEMPTS.length + 4} cases)`, () => {
-    let env: Environment;
+    const ctx = useEnvironment(subject, pglite!);
     let internal: RunningUpstream;
-    let auth: { authorization: string };
+    let auth: { Authorization: string };
     const host = () => `127.0.0.1:${internal.port}`;
 
     beforeAll(async () => {
       internal = await startUpstream();
-      env = await startEnvironment(subject, pglite!);
-      const user = buildCredentials();
-      await request(env.app.url).post('/v1/accounts').send(user).expect(201);
-      const session = await request(env.app.url).post('/v1/sessions').send(user).expect(201);
-      auth = { authorization: `Bearer ${(session.body as { token: string }).token}` };
+      ({ auth } = await ctx.signUp());
     });
     afterAll(async () => {
       // Whatever happened above, nothing may ever have reached the internal address.
       expect(internal?.requests.total()).toBe(0);
-      await env?.close();
       await internal?.close();
     });
 
     it.each(ATTEMPTS)('$name', async ({ path, outcome }) => {
-      env.upstream.requests.clear();
-      const res = await request(env.app.url)
+      ctx.env.upstream.requests.clear();
+      const res = await request(ctx.env.app.url)
         .get(path.replaceAll('{internal}', host()))
         .set(auth)
         .redirects(0)
@@ -165,9 +155,9 @@ export async function runProxySafetySuite(subject: AppUnderTest): Promise<void> 
         expect(res.status).toBe(outcome.refused);
         expect((res.body as { error: { code: string } }).error.code).toBe(outcome.code);
         expectDocumented('proxy', res);
-        expect(env.upstream.requests.total()).toBe(0);
+        expect(ctx.env.upstream.requests.total()).toBe(0);
       } else {
-        const seen = env.upstream.requests.all();
+        const seen = ctx.env.upstream.requests.all();
         expect(seen, `${res.status} ${JSON.stringify(res.body)}`).toHaveLength(1);
         expect(seen[0]!.url.startsWith(BASE[outcome.forwarded])).toBe(true);
         if (outcome.forwarded === 'httpbin')
@@ -178,22 +168,22 @@ export async function runProxySafetySuite(subject: AppUnderTest): Promise<void> 
 
     it('passes an upstream redirect to an internal address back without following it or its Location', async () => {
       for (const status of ['302', '307', '308']) {
-        env.upstream.requests.clear();
+        ctx.env.upstream.requests.clear();
         const target = encodeURIComponent(`http://${host()}/get`);
-        const res = await request(env.app.url)
+        const res = await request(ctx.env.app.url)
           .get(`/v1/proxy/httpbin/redirect-to?url=${target}&status=${status}`)
           .set(auth)
           .redirects(0);
         expect(res.status).toBe(Number(status));
         expect(res.headers['location']).toBeUndefined();
-        expect(env.upstream.requests.total()).toBe(1);
+        expect(ctx.env.upstream.requests.total()).toBe(1);
       }
       expect(internal.requests.total()).toBe(0);
     });
 
     it("forwards neither the client's credentials nor hop-by-hop headers, and sets the service's", async () => {
-      env.upstream.requests.clear();
-      await request(env.app.url)
+      ctx.env.upstream.requests.clear();
+      await request(ctx.env.app.url)
         .get('/v1/proxy/httpbin/get')
         .set(auth)
         .set('cookie', 'session=secret')
@@ -208,7 +198,7 @@ export async function runProxySafetySuite(subject: AppUnderTest): Promise<void> 
         .set('x-api-key', 'the client cannot choose this')
         .set('x-trace-id', 'passes')
         .expect(200);
-      const seen = env.upstream.requests.last()!;
+      const seen = ctx.env.upstream.requests.last()!;
       for (const header of [
         'authorization',
         'cookie',
@@ -224,27 +214,29 @@ export async function runProxySafetySuite(subject: AppUnderTest): Promise<void> 
       }
       expect(seen.headers['x-api-key']).toBe(SECRET_API_KEY);
       expect(seen.headers['x-trace-id']).toBe('passes');
-      expect(seen.headers['host']).toBe(new URL(env.upstream.url).host);
+      expect(seen.headers['host']).toBe(new URL(ctx.env.upstream.url).host);
     });
 
     it('never lets the Host header choose the upstream', async () => {
-      env.upstream.requests.clear();
-      await request(env.app.url)
+      ctx.env.upstream.requests.clear();
+      await request(ctx.env.app.url)
         .get('/v1/proxy/httpbin/get')
         .set(auth)
         .set('host', host())
         .expect(200);
-      expect(env.upstream.requests.last()!.headers['host']).toBe(new URL(env.upstream.url).host);
+      expect(ctx.env.upstream.requests.last()!.headers['host']).toBe(
+        new URL(ctx.env.upstream.url).host,
+      );
       expect(internal.requests.total()).toBe(0);
     });
 
     it('answers an absolute-form request line (a forward-proxy request) without forwarding it', async () => {
-      env.upstream.requests.clear();
-      const { port } = new URL(env.app.url);
+      ctx.env.upstream.requests.clear();
+      const { port } = new URL(ctx.env.app.url);
       const answer = await new Promise<string>((resolve, reject) => {
         const socket = connect(Number(port), '127.0.0.1', () => {
           socket.write(
-            `GET http://${host()}/get HTTP/1.1\r\nHost: ${host()}\r\nAuthorization: ${auth.authorization}\r\nConnection: close\r\n\r\n`,
+            `GET http://${host()}/get HTTP/1.1\r\nHost: ${host()}\r\nAuthorization: ${auth.Authorization}\r\nConnection: close\r\n\r\n`,
           );
         });
         let text = '';
@@ -256,7 +248,7 @@ export async function runProxySafetySuite(subject: AppUnderTest): Promise<void> 
       });
       expect(answer.split('\r\n')[0]).toMatch(/^HTTP\/1\.1 4\d\d /);
       expect(internal.requests.total()).toBe(0);
-      expect(env.upstream.requests.total()).toBe(0);
+      expect(ctx.env.upstream.requests.total()).toBe(0);
     });
   });
 }

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { databaseTargets } from '@switchyard/persistence/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCredentials, expectError } from './contract.js';
+import { buildCredentials, expectError, useEnvironment } from '../support.js';
 import {
   startEnvironment,
   type AppUnderTest,
@@ -59,16 +59,9 @@ export async function runRateLimitSuite(subject: AppUnderTest): Promise<void> {
     });
 
   describe(`${subject.name} rate limits, in memory`, () => {
-    let env: Environment;
-    beforeAll(async () => {
-      env = await startEnvironment(subject, pglite!, { overrides: overrides() });
-    });
-    afterAll(async () => {
-      await env?.close();
-    });
+    const { api } = useEnvironment(subject, pglite!, { overrides: overrides() });
 
     it('answers 429 SWY_ERR_RATE_LIMITED with Retry-After past RATE_LIMIT_MAX log-ins', async () => {
-      const api = () => request(env.app.url);
       const user = buildCredentials();
       await api().post('/v1/accounts').send(user).expect(201);
       const session = await api().post('/v1/sessions').send(user).expect(201);
@@ -96,7 +89,6 @@ export async function runRateLimitSuite(subject: AppUnderTest): Promise<void> {
     });
 
     it('limits sign-up on its own window too', async () => {
-      const api = () => request(env.app.url);
       // Two sign-ups were used above; the rest of the window, then one too many.
       for (let i = 2; i < LIMIT; i++)
         await api().post('/v1/accounts').send(buildCredentials()).expect(201);

@@ -2,11 +2,11 @@ import { openDatabase } from '@switchyard/persistence';
 import { startUpstream, type RunningUpstream } from '@switchyard/testing';
 import request, { type Response, type Test } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCredentials } from './contract.js';
+import { buildCredentials } from '../support.js';
 import { findLeak } from './leaks.js';
 import {
   BODY_LIMIT_BYTES,
-  closedPort,
+  freePort,
   contractConfig,
   type AppUnderTest,
   type StartedApp,
@@ -173,7 +173,7 @@ export function runSecurityHeadersSuite(subject: AppUnderTest): void {
     beforeAll(async () => {
       upstream = await startUpstream();
       const db = await openDatabase();
-      const config = contractConfig(upstream, {}, await closedPort());
+      const config = contractConfig(upstream, {}, await freePort());
       app = await subject.start({ config, db });
       close = async () => {
         await app.close();

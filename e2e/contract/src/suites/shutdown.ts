@@ -8,8 +8,8 @@ import {
 import { startUpstream, type RunningUpstream } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnApp, type AppProcess, type Exit, type SpawnedApp } from '@switchyard/testing';
-import { buildCredentials } from './contract.js';
-import { closedPort } from '@switchyard/testing';
+import { buildCredentials } from '../support.js';
+import { freePort } from '@switchyard/testing';
 import { openSocket, type OpenSocket } from '@switchyard/testing';
 import { reportCases } from './report.js';
 
@@ -229,11 +229,12 @@ export async function runShutdownSuite(app: AppProcess): Promise<void> {
       beforeAll(async () => {
         upstream = await startUpstream({ latencyMs: LATENCY_MS, chunkDelayMs: 1 });
         if (variant.database === 'postgres') database = await createServerDatabase();
-        const port = await closedPort();
-        spawned = await spawnApp(
-          app,
+        const port = await freePort();
+        spawned = await spawnApp({
+          name: app.name,
+          entry: app.main,
           port,
-          {
+          env: {
             LOG_LEVEL: 'info',
             MODEL_URL: upstream.url,
             KNOWLEDGE_URL: upstream.url,
@@ -244,11 +245,15 @@ export async function runShutdownSuite(app: AppProcess): Promise<void> {
             DATABASE_URL: database?.url ?? '',
             PGLITE_DATA_DIR: '',
             REDIS_URL: '',
+            ...app.env,
           },
-          // A cluster serves once its first worker listens; the signal must find all of them up.
-          (output) =>
-            variant.workers === 1 || output.includes(`${variant.workers} workers listening`),
-        );
+          ready: {
+            path: '/health',
+            // A cluster serves once its first worker listens; the signal must find all of them up.
+            output: (output) =>
+              variant.workers === 1 || output.includes(`${variant.workers} workers listening`),
+          },
+        });
         observed = await scenario(spawned, port, upstream, variant.workers);
         console.log(
           `shutdown: ${app.name}, ${variant.label}: exited ${observed.exit.code} ` +

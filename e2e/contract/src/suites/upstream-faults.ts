@@ -4,14 +4,9 @@ import { openDatabase, type Database } from '@switchyard/persistence';
 import { startUpstream, type RunningUpstream, type StandingFault } from '@switchyard/testing';
 import request, { type Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildCredentials, expectError } from './contract.js';
+import { expectError, signUp } from '../support.js';
 import { expectDocumented } from './openapi-check.js';
-import {
-  closedPort,
-  contractConfig,
-  type AppUnderTest,
-  type StartedApp,
-} from '@switchyard/testing';
+import { freePort, contractConfig, type AppUnderTest, type StartedApp } from '@switchyard/testing';
 import { openTcpGate, type TcpGate } from '@switchyard/testing';
 import { openSocket } from '@switchyard/testing';
 import { reportCases } from './report.js';
@@ -268,14 +263,11 @@ export function runUpstreamFaultSuite(subject: AppUnderTest, profile: FaultProfi
           ENSEMBLE_SOURCES: String(SOURCES),
           FANOUT_CONCURRENCY: String(SOURCES),
         },
-        await closedPort(),
+        await freePort(),
       );
       const app = await subject.start({ config, db });
       stack = { app, upstream, gate, db };
-      const credentials = buildCredentials();
-      await request(app.url).post('/v1/accounts').send(credentials).expect(201);
-      const session = await request(app.url).post('/v1/sessions').send(credentials).expect(201);
-      auth = { Authorization: `Bearer ${(session.body as { token: string }).token}` };
+      ({ auth } = await signUp(app.url));
     });
     afterAll(async () => {
       if (overruns.length > 0) {

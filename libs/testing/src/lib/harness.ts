@@ -1,5 +1,5 @@
-import { createServer, type AddressInfo } from 'node:net';
-import { startUpstream, type RunningUpstream } from '../index.js';
+import { startUpstream, type RunningUpstream } from '../upstream/index.js';
+import { freePort } from './free-port.js';
 import { loadConfig, type Config } from '@switchyard/runtime';
 import { type Database } from '@switchyard/persistence';
 import type { DatabaseTarget } from '@switchyard/persistence/testing';
@@ -15,15 +15,6 @@ export interface AppUnderTest {
   /** Shown in test names, e.g. `express-api`. */
   readonly name: string;
   start(options: { config: Config; db: Database }): Promise<StartedApp>;
-}
-
-/** A port that nothing listens on: bound, read, released. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export const BODY_LIMIT_BYTES = 16_384;
@@ -76,7 +67,7 @@ export async function startEnvironment(
   } = {},
 ): Promise<Environment> {
   const upstream = await startUpstream({ latencyMs: options.latencyMs ?? 0, chunkDelayMs: 1 });
-  const downPort = await closedPort();
+  const downPort = await freePort();
   const db = await target.open();
   const config = contractConfig(upstream, options.overrides?.(upstream, downPort) ?? {}, downPort);
   let app: StartedApp;

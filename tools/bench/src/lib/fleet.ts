@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import type { Context } from './context.js';
 import { sharedEnv, signIn, type User } from './gateway.js';
-import { appEntry, spawnProc, waitReady, type Proc } from './processes.js';
+import { appEntry, spawnProc, type Proc } from './processes.js';
 
 export type Kind = 'express-api' | 'fastify-api' | 'control-express' | 'control-fastify';
 
@@ -41,7 +41,7 @@ export interface AppSpec {
 export const DEFAULT_SOURCES = 10;
 const envOf = (spec: AppSpec) => ({ ENSEMBLE_SOURCES: String(DEFAULT_SOURCES), ...spec.env });
 
-export type FleetApp = Proc & { readonly readyMs: number; readonly user: User };
+export type FleetApp = Proc & { readonly user: User };
 
 const keyOf = (spec: AppSpec) =>
   JSON.stringify([
@@ -120,8 +120,7 @@ export class Fleet {
         ...envOf(spec),
       });
       try {
-        const readyMs = await waitReady(proc);
-        return Object.assign(proc, { readyMs, user: await signIn(proc.url) });
+        return Object.assign(proc, { user: await signIn(proc.url) });
       } catch (error) {
         await proc.stop();
         throw error;

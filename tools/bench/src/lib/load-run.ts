@@ -1,11 +1,16 @@
 // One case of the reliability load run (reliability-load.ts, test/load.test.ts): one app from
 // its build, single or as a cluster, on a database of its own on the PostgreSQL server, under
 // the mixed load, then the no-loss check against that database.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { ConfigSchema } from '@switchyard/runtime';
 import { TEST_DATABASE_URL, createServerDatabase } from '@switchyard/persistence/testing';
-import { startUpstream, type RunningUpstream } from '@switchyard/testing';
+import {
+  spawnApp,
+  startUpstream,
+  waitReady,
+  type RunningUpstream,
+  type SpawnedApp,
+} from '@switchyard/testing';
 import { signIn } from './gateway.js';
 import {
   RATE_LIMITED,
@@ -17,7 +22,6 @@ import {
 } from './mixed-load.js';
 import { checkNoLoss, type NoLossReport } from './no-loss.js';
 import { childPids, isAlive, processTree, RssSampler, type RssReading } from './process-tree.js';
-import { freePort, WORKSPACE } from './processes.js';
 import { sleep } from './stats.js';
 
 export type LoadApp = 'express-api' | 'fastify-api' | 'bridge-api';
@@ -89,17 +93,11 @@ export interface LoadCaseResult {
   readonly notes: readonly string[];
 }
 
-interface AppProcess {
-  readonly url: string;
-  readonly child: ChildProcess;
+type AppProcess = SpawnedApp & {
   readonly pid: number;
-  /** Other output (the first lines), for a start that fails. */
-  readonly lines: string[];
-  errorLines: number;
-  /** Error log lines by message. */
-  readonly errorKinds: Record<string, number>;
-  readonly exited: Promise<number | null>;
-}
+  /** Its log lines at level error or worse: how many, and how many of each message. */
+  readonly errors: { lines: number; readonly kinds: Record<string, number> };
+};
 
 /**
  * What an app's log line at level error or worse says, in one line (`msg: ErrType: message`);
@@ -121,60 +119,35 @@ function errorKind(line: string): string | undefined {
 /**
  * `node apps/<app>/dist/main.js` with only the config this run sets: every ConfigSchema key
  * inherited from the caller's environment is removed first, so that a stray RATE_LIMIT_MAX or
- * REDIS_URL cannot change what is measured.
+ * REDIS_URL cannot change what is measured. Resolves once /ready answers 200.
  */
 async function startApp(app: LoadApp, env: Record<string, string>): Promise<AppProcess> {
-  const port = await freePort();
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(ConfigSchema.properties)) delete base[key];
-  const child = spawn(process.execPath, [`apps/${app}/dist/main.js`], {
-    cwd: WORKSPACE,
-    env: { ...base, ...env, HOST: '127.0.0.1', PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const proc: AppProcess = {
-    url: `http://127.0.0.1:${port}`,
-    child,
-    pid: child.pid ?? 0,
-    lines: [],
-    errorLines: 0,
-    errorKinds: {},
-    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
-  };
+  const errors: AppProcess['errors'] = { lines: 0, kinds: {} };
   let partial = '';
-  const keep = (chunk: Buffer) => {
-    const text = partial + chunk.toString('utf8');
-    const lines = text.split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      if (proc.lines.length < 40) proc.lines.push(line.slice(0, 400));
+  const onOutput = (chunk: string) => {
+    const text = partial + chunk;
+    const split = text.split('\n');
+    partial = split.pop() ?? '';
+    for (const line of split) {
       const kind = errorKind(line);
       if (kind === undefined) continue;
-      proc.errorLines++;
-      proc.errorKinds[kind] = (proc.errorKinds[kind] ?? 0) + 1;
+      errors.lines++;
+      errors.kinds[kind] = (errors.kinds[kind] ?? 0) + 1;
     }
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  return proc;
-}
-
-async function waitReady(proc: AppProcess, timeoutMs = 60_000): Promise<void> {
-  const began = performance.now();
-  while (performance.now() - began < timeoutMs) {
-    if (proc.child.exitCode !== null) {
-      throw new Error(`the app exited (${proc.child.exitCode}):\n${proc.lines.join('\n')}`);
-    }
-    try {
-      const res = await fetch(`${proc.url}/ready`, { signal: AbortSignal.timeout(1_000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(50);
-  }
-  throw new Error(`the app was not ready within ${timeoutMs} ms:\n${proc.lines.join('\n')}`);
+  const spawned = await spawnApp({
+    name: app,
+    entry: `apps/${app}/dist/main.js`,
+    baseEnv: base,
+    env,
+    // The lines are counted as they come; the last few are kept for a start that fails.
+    keepChunks: 40,
+    onOutput,
+    ready: { timeoutMs: 60_000 },
+  });
+  return Object.assign(spawned, { pid: spawned.child.pid ?? 0, errors });
 }
 
 /** Waits (up to `timeoutMs`) for `expected` child processes; returns how many there are. */
@@ -191,10 +164,7 @@ async function waitWorkers(pid: number, expected: number, timeoutMs: number): Pr
 /** SIGTERM, then SIGKILL after `graceMs`; returns the exit code and the descendants left over. */
 async function stopApp(proc: AppProcess, graceMs = 15_000) {
   const tree = (await processTree(proc.pid)).filter((p) => p !== proc.pid);
-  if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGTERM');
-  const timer = setTimeout(() => proc.child.kill('SIGKILL'), graceMs);
-  const exitCode = await proc.exited;
-  clearTimeout(timer);
+  const exitCode = (await proc.stop({ graceMs })).code;
   // Workers get a moment to follow their primary out.
   let left = tree;
   for (let i = 0; i < 50 && left.length; i++) {
@@ -250,7 +220,6 @@ export async function runLoadCase(options: LoadCaseOptions): Promise<LoadCaseRes
       // the mix run into it, and those 429s are the intended ones.
       ...(mode === 'cluster' ? { WEB_CONCURRENCY: String(requestedWorkers) } : {}),
     });
-    await waitReady(proc);
     const expectedChildren = mode === 'cluster' ? requestedWorkers : 0;
     const workers = await waitWorkers(proc.pid, expectedChildren, 20_000);
     const childPidsAtReady = childPids(proc.pid);
@@ -263,7 +232,8 @@ export async function runLoadCase(options: LoadCaseOptions): Promise<LoadCaseRes
     }
     if (mode === 'cluster' && workers > 0) {
       // The primary's /ready came from one worker; give the others their first answer too.
-      for (let i = 0; i < 4 * workers; i++) await waitReady(proc, 20_000);
+      for (let i = 0; i < 4 * workers; i++)
+        await waitReady(proc.url, { timeoutMs: 20_000, process: proc });
     }
 
     // At once: fastify-api's scrypt runs on the thread pool; express-api's blocks, in turn.
@@ -285,7 +255,7 @@ export async function runLoadCase(options: LoadCaseOptions): Promise<LoadCaseRes
     }
     const loadAverage = loadavg()[0] ?? 0;
     const stopped = await stopApp(proc);
-    const { errorLines, errorKinds } = proc;
+    const { lines: errorLines, kinds: errorKinds } = proc.errors;
     proc = undefined;
     if (stopped.exitCode !== 0) problems.push(`the app exited with ${stopped.exitCode} on SIGTERM`);
     if (stopped.orphans) {

@@ -12,7 +12,7 @@ import {
 } from '../lib/context.js';
 import type { AppSpec, FleetApp } from '../lib/fleet.js';
 import { CLIENT_SATURATED, LoadGenerator, type LoadJob, type LoadResult } from '../lib/load.js';
-import { spawnProc, waitReady, type Proc } from '../lib/processes.js';
+import { spawnProc, type Proc } from '../lib/processes.js';
 import type { ProbeReading } from '../lib/probe-reading.js';
 import { step } from '../lib/progress.js';
 import { fmt, fmtSummary, summarize, type Summary } from '../lib/stats.js';
@@ -128,12 +128,10 @@ async function measureLightRoute(context: Context) {
     ),
   );
   const ceilings = await step('  start the bare node:http and Fastify hello-worlds', async () => {
-    const procs = await Promise.all([
-      spawnProc('node:http', 'tools/bench/src/ceilings/node-http.ts', {}),
-      spawnProc('bare Fastify', 'tools/bench/src/ceilings/fastify-hello.ts', {}),
+    return Promise.all([
+      spawnProc('node:http', 'tools/bench/src/ceilings/node-http.ts', {}, '/'),
+      spawnProc('bare Fastify', 'tools/bench/src/ceilings/fastify-hello.ts', {}, '/'),
     ]);
-    await Promise.all(procs.map((p) => waitReady(p, '/')));
-    return procs;
   });
   const gen = new LoadGenerator();
   try {

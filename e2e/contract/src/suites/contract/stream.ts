@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BODY_LIMIT_BYTES, openSocket, type OpenSocket } from '@switchyard/testing';
+import { errorBody, type UsedEnvironment, type Account } from '../../support.js';
+import { UUID } from './uuid.js';
+
+/** WebSocket /v1/bots/:botId/stream: chunks and done, auth, bad frames, the frame limit. */
+export function streamCases(ctx: UsedEnvironment): void {
+  const { api } = ctx;
+  describe('WebSocket /v1/bots/:botId/stream', () => {
+    let account: Account;
+    const sockets: OpenSocket[] = [];
+    const wsUrl = (botId: string) =>
+      `${ctx.env.app.url.replace(/^http/, 'ws')}/v1/bots/${botId}/stream`;
+    beforeAll(async () => {
+      account = await ctx.signUp();
+    });
+    afterAll(() => {
+      for (const s of sockets) s.socket.terminate();
+    });
+    async function connect(
+      botId: string,
+      options: { header?: boolean; protocol?: boolean } = { header: true },
+    ) {
+      const socket = await openSocket(wsUrl(botId), {
+        headers: options.header ? account.auth : undefined,
+        protocols: options.protocol ? ['bearer', account.token] : undefined,
+      });
+      sockets.push(socket);
+      return socket;
+    }
+
+    it('streams the reply in chunks, then a done frame with the stored ids', async () => {
+      const expected = await request(ctx.env.upstream.url)
+        .post('/model/complete')
+        .send({ prompt: 'stream this please' })
+        .expect(200);
+      const s = await connect('model');
+      s.send({ type: 'message', text: 'stream this please' });
+      const frames = await s.untilDone();
+      const chunks = frames.filter((f) => f.type === 'chunk');
+      const done = frames.at(-1)!;
+      expect(chunks.length).toBeGreaterThan(1);
+      expect(done).toEqual({
+        type: 'done',
+        conversationId: expect.stringMatching(UUID),
+        messageId: expect.stringMatching(UUID),
+        replyId: expect.stringMatching(UUID),
+        text: chunks.map((c) => c.delta).join(''),
+      });
+      // Streamed or not, a bot's reply is the same text.
+      expect(done.text).toBe(expected.body.completion);
+      const stored = await api()
+        .get(`/v1/conversations/${done.conversationId}/messages`)
+        .set(account.auth)
+        .expect(200);
+      expect(stored.body.messages.map((m: { id: string; text: string }) => [m.id, m.text])).toEqual(
+        [
+          [done.messageId, 'stream this please'],
+          [done.replyId, done.text],
+        ],
+      );
+    });
+
+    it('authenticates a browser client through the bearer subprotocol', async () => {
+      const s = await connect('echo', { protocol: true });
+      expect(s.socket.protocol).toBe('bearer');
+      s.send({ type: 'message', text: 'hi' });
+      expect((await s.untilDone()).at(-1)).toMatchObject({ type: 'done', text: 'echo: hi' });
+    });
+
+    it('refuses the upgrade with 401 without a token and 404 for an unknown bot', async () => {
+      const noToken = await openSocket(wsUrl('echo'), {}).then(
+        () => undefined,
+        (error: { status?: number; body?: unknown }) => error,
+      );
+      expect(noToken).toMatchObject({ status: 401, body: errorBody('SWY_ERR_AUTH_REQUIRED') });
+      const unknown = await openSocket(wsUrl('nobody'), { headers: account.auth }).then(
+        () => undefined,
+        (error: { status?: number; body?: unknown }) => error,
+      );
+      expect(unknown).toMatchObject({
+        status: 404,
+        body: { error: { code: 'SWY_ERR_BOT_NOT_FOUND' } },
+      });
+    });
+
+    it('answers bad frames with error frames and keeps the connection open', async () => {
+      const s = await connect('echo');
+      s.sendRaw('not json');
+      expect(await s.next()).toEqual({ type: 'error', ...errorBody('SWY_ERR_MALFORMED_JSON') });
+      s.send({ type: 'message', text: '' });
+      expect(await s.next()).toEqual({
+        type: 'error',
+        error: {
+          code: 'SWY_ERR_VALIDATION',
+          message: 'The request is not valid',
+          details: [{ path: '/body/text', message: 'must NOT have fewer than 1 characters' }],
+        },
+      });
+      s.send({ type: 'message', text: 'x', conversationId: randomUUID() });
+      expect(await s.next()).toEqual({
+        type: 'error',
+        ...errorBody('SWY_ERR_CONVERSATION_NOT_FOUND'),
+      });
+      s.send({ type: 'message', text: 'still here' });
+      expect((await s.untilDone()).at(-1)).toMatchObject({
+        type: 'done',
+        text: 'echo: still here',
+      });
+    });
+
+    it('closes with 1009 on a frame over the size limit', async () => {
+      const s = await connect('echo');
+      s.sendRaw(JSON.stringify({ type: 'message', text: 'x'.repeat(BODY_LIMIT_BYTES + 100) }));
+      expect(await s.closed()).toBe(1009);
+    });
+  });
+}

@@ -1,0 +1,129 @@
+// The set-up every suite shares: a describe per database target (skipped with its reason), the
+// environment started in beforeAll and closed in afterAll, accounts signed up and logged in, and
+// the checks an error answer must pass.
+import { randomUUID } from 'node:crypto';
+import { envelope, type ApiRouteName, type ErrorCodeValue } from '@switchyard/api-spec';
+import { databaseTargets, type DatabaseTarget } from '@switchyard/persistence/testing';
+import { startEnvironment, type AppUnderTest, type Environment } from '@switchyard/testing';
+import request, { type Response } from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectDocumented } from './suites/openapi-check.js';
+
+export function buildCredentials(overrides: Partial<{ username: string; password: string }> = {}) {
+  return {
+    username: `u-${randomUUID().slice(0, 12)}`,
+    password: 'correct horse battery',
+    ...overrides,
+  };
+}
+
+export interface Account {
+  readonly username: string;
+  readonly password: string;
+  readonly id: string;
+  readonly token: string;
+  readonly expiresAt: string;
+  readonly auth: { readonly Authorization: string };
+}
+
+/** A new account, logged in; every step must answer within `timeoutMs` when given. */
+export async function signUp(url: string, options: { timeoutMs?: number } = {}): Promise<Account> {
+  const credentials = buildCredentials();
+  const send = (path: string) => {
+    const req = request(url).post(path).send(credentials);
+    return options.timeoutMs ? req.timeout(options.timeoutMs) : req;
+  };
+  const created = await send('/v1/accounts').expect(201);
+  const session = await send('/v1/sessions').expect(201);
+  const token = session.body.token as string;
+  return {
+    ...credentials,
+    id: created.body.id as string,
+    token,
+    expiresAt: session.body.expiresAt as string,
+    auth: { Authorization: `Bearer ${token}` },
+  };
+}
+
+/** The exact envelope of an error whose message is the catalogue default. */
+export function errorBody(code: ErrorCodeValue) {
+  return envelope(code);
+}
+
+/**
+ * The three checks every error case makes: the status, the exact envelope with the catalogue's
+ * message, and that the OpenAPI document lists that status for the route.
+ */
+export function expectError(
+  route: ApiRouteName,
+  res: Response,
+  status: number,
+  code: ErrorCodeValue,
+): void {
+  expect(res.status).toBe(status);
+  expect(res.body).toEqual(errorBody(code));
+  expectDocumented(route, res);
+}
+
+/**
+ * One describe per database target: the embedded PGlite always, and the PostgreSQL server
+ * when it answers (always in CI). A target that cannot run gets one skipped case saying why.
+ */
+export async function describeEachTarget(
+  title: (target: DatabaseTarget) => string,
+  body: (target: DatabaseTarget) => void,
+): Promise<void> {
+  for (const target of await databaseTargets()) describeTarget(title(target), target, body);
+}
+
+/** A describe for one database target, or one skipped case saying why the target cannot run. */
+export function describeTarget(
+  title: string,
+  target: DatabaseTarget,
+  body: (target: DatabaseTarget) => void,
+): void {
+  describe(title, () => {
+    if (target.skipReason) {
+      it.skip(`(skipped: ${target.skipReason})`, () => {});
+      return;
+    }
+    body(target);
+  });
+}
+
+/** The environment of the enclosing describe, once its beforeAll has run. */
+export interface UsedEnvironment {
+  readonly env: Environment;
+  /** supertest against the app. */
+  api(): ReturnType<typeof request>;
+  signUp(): Promise<Account>;
+}
+
+/**
+ * Starts the upstream stand-in, a fresh database of the target's kind and the app on both in
+ * the enclosing describe's beforeAll, and closes them in its afterAll.
+ */
+export function useEnvironment(
+  subject: AppUnderTest,
+  target: DatabaseTarget,
+  options?: Parameters<typeof startEnvironment>[2],
+): UsedEnvironment {
+  let env: Environment | undefined;
+  beforeAll(async () => {
+    env = await startEnvironment(subject, target, options);
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+  const started = () => {
+    if (!env) throw new Error('the environment has not started (used outside a test?)');
+    return env;
+  };
+  return {
+    get env() {
+      return started();
+    },
+    api: () => request(started().app.url),
+    signUp: () => signUp(started().app.url),
+  };
+}
