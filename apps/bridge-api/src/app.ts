@@ -4,7 +4,6 @@
 import expressPlugin from '@fastify/express';
 import {
   attachStreamServer,
-  createLogger,
   createRouteContext,
   createRouters,
   errorHandler,
@@ -38,7 +37,9 @@ export function expressContext(app: FastifyInstance): AppContext {
     config,
     services,
     validator: new RequestValidator(),
-    logger: createLogger(config),
+    // Fastify's own logger (pino, the app's level and redaction): one destination for both sides,
+    // so a test or an operator that reads the app's log sees the Express routes' lines too.
+    logger: app.log as AppContext['logger'],
     redis,
   };
 }
