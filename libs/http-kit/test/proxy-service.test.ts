@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { proxyRest, proxyService } from '../src/index.js';
+import { proxyRequest, proxyRest, proxyService } from '../src/index.js';
 
 describe('proxyService', () => {
   const services = { httpbin: { url: 'http://127.0.0.1:4010' } };
@@ -41,5 +41,23 @@ describe('proxyRest', () => {
 
   it('is empty for a path outside the proxy route', () => {
     expect(proxyRest('/v1/bots')).toEqual({ rest: '', search: '' });
+  });
+});
+
+describe('proxyRequest', () => {
+  const service = { url: 'http://127.0.0.1:4010/base' };
+
+  it('builds the target below the service from the raw target', () => {
+    const target = proxyRequest(service, '/v1/proxy/x/a%2Fb?q=1', {});
+    expect(target.url.toString()).toBe('http://127.0.0.1:4010/base/a%2Fb?q=1');
+  });
+
+  it('is 400 SWY_ERR_VALIDATION at /params/* for a path that would leave the service', () => {
+    expect(() => proxyRequest(service, '/v1/proxy/x/%2e%2e/secret', {})).toThrow(
+      expect.objectContaining({
+        code: 'SWY_ERR_VALIDATION',
+        details: [{ path: '/params/*', message: 'is not a valid path below the service' }],
+      }),
+    );
   });
 });

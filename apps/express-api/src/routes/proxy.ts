@@ -1,10 +1,10 @@
-import { AppError, apiRoutes } from '@switchyard/api-spec';
+import { apiRoutes } from '@switchyard/api-spec';
 import {
   FORWARDED_RESPONSE_HEADERS,
   clientGone,
+  proxyRequest,
   proxyRest,
   proxyService,
-  proxyTarget,
 } from '@switchyard/http-kit';
 import { upstreamFailure } from '@switchyard/domain';
 import { Router, type Request } from 'express';
@@ -46,13 +46,7 @@ export function proxyRoutes(routes: RouteContext): Router {
     async (req, res) => {
       const { params } = validated(res, apiRoutes.proxy);
       const service = proxyService(config.PROXY_SERVICES, params.service);
-      const { search } = proxyRest(req.originalUrl);
-      const target = proxyTarget(service, params['*'], search, req.headers);
-      if (!target) {
-        throw new AppError('SWY_ERR_VALIDATION', {
-          details: [{ path: '/params/*', message: 'is not a valid path below the service' }],
-        });
-      }
+      const target = proxyRequest(service, req.originalUrl, req.headers);
 
       // #region guide:proxy
       const timeout = AbortSignal.timeout(service.timeoutMs ?? config.PROXY_TIMEOUT_MS);

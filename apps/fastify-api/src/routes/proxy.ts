@@ -1,12 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
-import { AppError, apiRoutes } from '@switchyard/api-spec';
+import { apiRoutes } from '@switchyard/api-spec';
 import {
   FORWARDED_RESPONSE_HEADERS,
   clientGone,
-  proxyRest,
+  proxyRequest,
   proxyService,
-  proxyTarget,
 } from '@switchyard/http-kit';
 import { upstreamFailure } from '@switchyard/domain';
 import { fromTable } from '../lib/api-route.js';
@@ -34,13 +33,7 @@ const proxyRoutes: FastifyPluginAsync = async (app) => {
     handler: async (request, reply) => {
       const service = proxyService(PROXY_SERVICES, request.params.service);
       // The raw target, still percent-encoded: proxyTarget refuses `..` in any spelling.
-      const { rest, search } = proxyRest(request.url);
-      const target = proxyTarget(service, rest, search, request.headers);
-      if (!target) {
-        throw new AppError('SWY_ERR_VALIDATION', {
-          details: [{ path: '/params/*', message: 'is not a valid path below the service' }],
-        });
-      }
+      const target = proxyRequest(service, request.url, request.headers);
 
       // #region guide:proxy
       const timeoutMs = service.timeoutMs ?? PROXY_TIMEOUT_MS;

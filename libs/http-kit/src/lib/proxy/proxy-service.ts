@@ -1,5 +1,6 @@
 import { AppError, apiRoutes } from '@switchyard/api-spec';
 import type { ProxyService } from '@switchyard/runtime';
+import { proxyTarget, type ProxyTarget } from './proxy-target.js';
 
 /**
  * The configured service of `GET /v1/proxy/:service/*`, or 404 SWY_ERR_PROXY_SERVICE_NOT_FOUND.
@@ -38,4 +39,24 @@ export function proxyRest(rawUrl: string): { rest: string; search: string } {
     rest: REST.exec(path)?.[1] ?? '',
     search: query === -1 ? '' : target.slice(query),
   };
+}
+
+/**
+ * The outgoing request for a proxied one: the rest and query of its raw target (`proxyRest`)
+ * below `service` (`proxyTarget`). A path that would leave the service is 400
+ * SWY_ERR_VALIDATION, `/params/*`, the same in both apps.
+ */
+export function proxyRequest(
+  service: ProxyService,
+  rawUrl: string,
+  incoming: Readonly<Record<string, string | string[] | undefined>>,
+): ProxyTarget {
+  const { rest, search } = proxyRest(rawUrl);
+  const target = proxyTarget(service, rest, search, incoming);
+  if (!target) {
+    throw new AppError('SWY_ERR_VALIDATION', {
+      details: [{ path: '/params/*', message: 'is not a valid path below the service' }],
+    });
+  }
+  return target;
 }
