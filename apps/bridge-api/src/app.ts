@@ -31,6 +31,16 @@ export interface BuildBridgeOptions extends Omit<BuildAppOptions, 'routes' | 'mo
   };
 }
 
+/**
+ * Fastify's own logger (pino, the app's level and redaction): one destination for both sides,
+ * so whoever reads the app's log sees the Express routes' lines too. Built with `logger: false`,
+ * Fastify has a no-op logger that pino-http cannot wrap; the Express side is silent then too.
+ */
+function expressLogger(app: FastifyInstance): AppContext['logger'] {
+  const pinoLike = typeof (app.log as { levels?: unknown }).levels === 'object';
+  return pinoLike ? (app.log as AppContext['logger']) : createLogger({ LOG_LEVEL: 'silent' });
+}
+
 /** The Express side's context, for its routers and, if it is not moved, its WebSocket server. */
 export function expressContext(app: FastifyInstance): AppContext {
   const { config, services, redis } = app;
@@ -38,7 +48,7 @@ export function expressContext(app: FastifyInstance): AppContext {
     config,
     services,
     validator: new RequestValidator(),
-    logger: createLogger(config),
+    logger: expressLogger(app),
     redis,
   };
 }

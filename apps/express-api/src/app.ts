@@ -22,6 +22,7 @@ import { conversationsRoutes } from './routes/conversations.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { proxyRoutes } from './routes/proxy.js';
+import { streamRoutes } from './routes/stream.js';
 import { FetchUpstreamClient } from './adapters/fetch-upstream-client.js';
 
 export interface CreateAppOptions {
@@ -48,13 +49,15 @@ export function createRouteContext(context: AppContext): RouteContext {
 
 /**
  * One router per route group, in the order the app mounts them (apps/bridge-api mounts the
- * ones it has not moved to Fastify). The WebSocket group is not a router: see ws/.
+ * ones it has not moved to Fastify). The WebSocket group's router answers a plain GET only; its
+ * upgrades never reach Express (attachStreamServer in routes/stream.ts takes them).
  */
-export function createRouters(routes: RouteContext): Record<Exclude<RouteGroup, 'stream'>, Router> {
+export function createRouters(routes: RouteContext): Record<RouteGroup, Router> {
   return {
     health: healthRoutes(routes),
     accounts: accountsRoutes(routes),
     bots: botsRoutes(routes),
+    stream: streamRoutes(routes),
     conversations: conversationsRoutes(routes),
     proxy: proxyRoutes(routes),
     docs: docsRoutes(),
@@ -98,7 +101,9 @@ export function createApp({
     pinoHttp({
       logger,
       genReqId: (req) => req.id,
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      // The access line is info whatever the status, as Fastify's "request completed": a failure
+      // has a line of its own from the error handler, at logLevelOf's level (@switchyard/http-kit).
+      useLevel: 'info',
     }),
   );
   app.use(

@@ -4,6 +4,7 @@ import {
   isClusterWorker,
   leaveCluster,
   loadConfig,
+  logIdlePoolError,
   runPrimary,
   type Config,
 } from '@switchyard/runtime';
@@ -35,7 +36,7 @@ if (isClusterPrimary(config)) {
 const db = await openDatabase({
   url: config.DATABASE_URL,
   dataDir: config.PGLITE_DATA_DIR,
-  onPoolError: (error) => logger.warn({ err: error }, 'An idle database connection failed'),
+  onPoolError: (error) => logIdlePoolError(logger, error),
 });
 
 let running: RunningServer;

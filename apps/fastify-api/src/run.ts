@@ -4,6 +4,7 @@ import {
   isClusterPrimary,
   isClusterWorker,
   loadConfig,
+  logIdlePoolError,
   runPrimary,
   type Config,
 } from '@switchyard/runtime';
@@ -30,12 +31,21 @@ export async function runMain(
   // supervises them; it opens no database and does not listen.
   if (isClusterPrimary(config)) process.exit(await runPrimary({ name, config }));
 
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.PGLITE_DATA_DIR });
+  // The app's logger exists once the app does: a pool error before that waits for it.
+  const early: Error[] = [];
+  let onPoolError = (error: Error): void => void early.push(error);
+  const db = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.PGLITE_DATA_DIR,
+    onPoolError: (error) => onPoolError(error),
+  });
   const running = await start({ config, db }).catch(async (error: unknown) => {
     await db.close();
     throw error;
   });
   const log = running.app.log;
+  onPoolError = (error) => logIdlePoolError(log, error);
+  for (const error of early.splice(0)) onPoolError(error);
 
   // SIGINT, SIGTERM, or a crash: stop taking requests, let the open ones finish (the server's
   // own SHUTDOWN_TIMEOUT_MS), then close the database. close-with-grace exits hard if that

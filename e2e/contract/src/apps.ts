@@ -1,11 +1,14 @@
 import { MOVED, startServer as startBridge } from '@switchyard/bridge-api';
 import { startServer as startExpress } from '@switchyard/express-api';
 import { startServer as startFastify } from '@switchyard/fastify-api';
-import type { AppUnderTest } from '@switchyard/testing';
+import type { AppUnderTest, StartedApp } from '@switchyard/testing';
+import type { Logger } from 'pino';
 import type { FaultProfile } from './suites/upstream-faults.js';
 
 /** An app as the suites see it: started in-process, or run as a process from its main. */
 export interface App extends AppUnderTest {
+  /** Started in-process; with `logger`, every line goes to it (suites that read the levels). */
+  start(options: Parameters<AppUnderTest['start']>[0] & { logger?: Logger }): Promise<StartedApp>;
   /** Its main.ts from the workspace root, for the suites that run it as a process. */
   readonly main: string;
   /** How its proxy and fan-out are built, which decides how an upstream fault shows. */
@@ -14,14 +17,14 @@ export interface App extends AppUnderTest {
 
 export const expressApi: App = {
   name: 'express-api',
-  start: ({ config, db }) => startExpress({ config, db }),
+  start: ({ config, db, logger }) => startExpress({ config, db, ...(logger ? { logger } : {}) }),
   main: 'apps/express-api/src/main.ts',
   faults: { proxy: 'buffered', fanOut: 'serial' },
 };
 
 export const fastifyApi: App = {
   name: 'fastify-api',
-  start: ({ config, db }) => startFastify({ config, db }),
+  start: ({ config, db, logger }) => startFastify({ config, db, ...(logger ? { logger } : {}) }),
   main: 'apps/fastify-api/src/main.ts',
   faults: { proxy: 'streamed', fanOut: 'concurrent' },
 };
@@ -33,7 +36,8 @@ export const fastifyApi: App = {
  */
 export const bridgeApi: App = {
   name: 'bridge-api',
-  start: ({ config, db }) => startBridge({ config, db, moved: MOVED }),
+  start: ({ config, db, logger }) =>
+    startBridge({ config, db, moved: MOVED, ...(logger ? { logger } : {}) }),
   main: 'apps/bridge-api/src/main.ts',
   faults: { proxy: 'buffered', fanOut: 'concurrent' },
 };

@@ -19,3 +19,4 @@ export type { FaultProfile } from './suites/upstream-faults.js';
 export { runDatabaseOutageSuite } from './suites/database-outage.js';
 export { runShutdownSuite } from './suites/shutdown.js';
 export { runSecurityHeadersSuite } from './suites/security-headers.js';
+export { runAgreedBehaviourSuite } from './suites/agreed-behaviour.js';

@@ -1,5 +1,14 @@
 // @switchyard/http-kit: what both apps need of HTTP and neither framework gives alike, written
 // once below both frameworks (node:http types only).
-export { abortedByClient, clientLeft } from './lib/client/client-left.js';
+export { abortedByClient, clientGone, clientLeft } from './lib/client/client-left.js';
+export { logError, logLevelOf } from './lib/errors/log-level.js';
+export type { CodedError, ErrorLogger, ErrorLogLevel } from './lib/errors/log-level.js';
 export * from './lib/proxy/index.js';
 export { ndjsonLines } from './lib/stream/ndjson.js';
+export {
+  BEARER_SUBPROTOCOL,
+  bearerSubprotocolToken,
+  selectSubprotocol,
+  upgradeToken,
+} from './lib/websocket/bearer-subprotocol.js';
+export { upgradeRequired } from './lib/websocket/upgrade-required.js';

@@ -1,7 +1,7 @@
 import { createServer, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { abortedByClient, clientLeft } from '../src/index.js';
+import { abortedByClient, clientGone, clientLeft } from '../src/index.js';
 
 /** One request to a server that reports clientLeft(res) once `when` says so. */
 async function observe(
@@ -48,5 +48,39 @@ describe('clientLeft', () => {
         (res) => abortedByClient(abort, res),
       ),
     ).toBe(false);
+  });
+});
+
+describe('clientGone', () => {
+  it('aborts with an AbortError once the client hangs up before the answer', async () => {
+    let signal!: AbortSignal;
+    const aborted = await observe((res, report) => {
+      signal = clientGone(res);
+      signal.addEventListener('abort', report);
+    }, true);
+    expect(aborted).toBe(true);
+    expect(signal.aborted).toBe(true);
+    expect(signal.reason).toBeInstanceOf(DOMException);
+    expect((signal.reason as DOMException).name).toBe('AbortError');
+  });
+
+  it('does not abort once the answer has been sent', async () => {
+    let signal!: AbortSignal;
+    await observe((res, report) => {
+      signal = clientGone(res);
+      res.end('ok', () => setImmediate(report));
+    });
+    expect(signal.aborted).toBe(false);
+  });
+
+  it('is aborted from the start for a response already destroyed', async () => {
+    let signal!: AbortSignal;
+    await observe((res, report) => {
+      res.destroy();
+      signal = clientGone(res);
+      report();
+    });
+    expect(signal.aborted).toBe(true);
+    expect((signal.reason as DOMException).name).toBe('AbortError');
   });
 });

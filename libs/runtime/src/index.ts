@@ -2,6 +2,8 @@
 // node:cluster workers, keep-alive drain at shutdown, the logger's redaction, the Redis client.
 export * from './lib/config/index.js';
 export { LOG_REDACT_PATHS } from './lib/logging/redact.js';
+export { IDLE_POOL_ERROR_MESSAGE, logIdlePoolError } from './lib/logging/pool-error.js';
+export type { WarnLogger } from './lib/logging/pool-error.js';
 export {
   SHUTDOWN_MARGIN_MS,
   isClusterPrimary,

@@ -1,5 +1,5 @@
 import { AppError, toAppError, type ErrorCodeValue } from '@switchyard/api-spec';
-import { abortedByClient } from '@switchyard/http-kit';
+import { logError } from '@switchyard/http-kit';
 import type { ErrorRequestHandler } from 'express';
 
 /** body-parser's error `type`s, in the API's terms. */
@@ -37,9 +37,9 @@ function fromExpress(error: unknown): AppError | undefined {
 // #region guide:error-handler
 export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   const error = fromExpress(err) ?? toAppError(err);
-  if (abortedByClient(err, res)) req.log.info({ err }, 'The client left before the answer');
-  else if (error.code === 'SWY_ERR_INTERNAL') req.log.error({ err }, 'Unhandled error');
-  else if (error.status >= 500) req.log.warn({ err: error }, error.message);
+  // One line per failure, its level from the shared policy (logLevelOf): the client gone is
+  // info, a bug error, another 5xx warn, a 4xx debug.
+  logError(req.log, err, error, res);
   // Too late for an envelope: Express's own handler ends the connection.
   if (res.headersSent) {
     next(err);

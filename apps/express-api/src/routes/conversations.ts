@@ -1,17 +1,18 @@
 import { apiRoutes } from '@switchyard/api-spec';
 import { Router } from 'express';
 import type { RouteContext } from '../context.js';
+import { fromTable } from '../lib/api-route.js';
 import { principalOf } from '../middleware/auth.js';
 import { validated } from '../middleware/validation.js';
 
 /** The caller's stored conversations and their messages, paged by cursor. */
-export function conversationsRoutes({ services, authenticate, validate }: RouteContext): Router {
+export function conversationsRoutes(routes: RouteContext): Router {
+  const { services } = routes;
   const router = Router({ caseSensitive: true });
 
   router.get(
     apiRoutes.listConversations.path,
-    authenticate,
-    validate(apiRoutes.listConversations),
+    ...fromTable(routes, apiRoutes.listConversations),
     async (_req, res) => {
       const { query } = validated(res, apiRoutes.listConversations);
       res.json(await services.conversations.list(principalOf(res), query));
@@ -20,8 +21,7 @@ export function conversationsRoutes({ services, authenticate, validate }: RouteC
 
   router.get(
     apiRoutes.listMessages.path,
-    authenticate,
-    validate(apiRoutes.listMessages),
+    ...fromTable(routes, apiRoutes.listMessages),
     async (_req, res) => {
       const { params, query } = validated(res, apiRoutes.listMessages);
       res.json(await services.conversations.messages(principalOf(res), params.id, query));

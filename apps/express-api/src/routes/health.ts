@@ -1,15 +1,17 @@
 import { AppError, apiRoutes } from '@switchyard/api-spec';
 import { Router } from 'express';
 import type { RouteContext } from '../context.js';
+import { fromTable } from '../lib/api-route.js';
 
-export function healthRoutes({ services }: RouteContext): Router {
+export function healthRoutes(routes: RouteContext): Router {
+  const { services } = routes;
   const router = Router({ caseSensitive: true });
 
-  router.get(apiRoutes.health.path, (_req, res) => {
+  router.get(apiRoutes.health.path, ...fromTable(routes, apiRoutes.health), (_req, res) => {
     res.json({ status: 'ok' });
   });
 
-  router.get(apiRoutes.ready.path, async (_req, res) => {
+  router.get(apiRoutes.ready.path, ...fromTable(routes, apiRoutes.ready), async (_req, res) => {
     try {
       await services.db.ping();
     } catch (error) {

@@ -1,40 +1,29 @@
-import { AppError, apiRoutes } from '@switchyard/api-spec';
-import { FORWARDED_RESPONSE_HEADERS, proxyTarget } from '@switchyard/http-kit';
+import { apiRoutes } from '@switchyard/api-spec';
+import {
+  FORWARDED_RESPONSE_HEADERS,
+  clientGone,
+  proxyRequest,
+  proxyRest,
+  proxyService,
+} from '@switchyard/http-kit';
 import { upstreamFailure } from '@switchyard/domain';
 import { Router, type Request } from 'express';
 import type { RouteContext } from '../context.js';
-import { clientSignal } from '../lib/client-signal.js';
+import { fromTable } from '../lib/api-route.js';
 import { validated } from '../middleware/validation.js';
 
 // Express 5 (path-to-regexp 8) names its wildcards. `*rest` needs at least one character, so
 // `/v1/proxy/httpbin/` is a 404 in both apps: the path below the service is required.
 const PROXY_PATH = apiRoutes.proxy.path.replace(/\*$/, '*rest');
-/** Where the rest of the path starts: `['', 'v1', 'proxy', ':service', '*']` → 4. */
-const REST_SEGMENT = apiRoutes.proxy.path.split('/').indexOf('*');
-
 /**
- * The path and query string exactly as the client sent them. `req.originalUrl`, not `req.url`:
- * mounted in a Fastify app through @fastify/express (apps/bridge-api), `req.url` arrives
- * decoded once (decodeURI) and normalized, so `%252e` would reach proxyTarget as `%2e`.
- */
-function rawUrl(req: Request): { path: string; search: string } {
-  const url = req.originalUrl;
-  const query = url.indexOf('?');
-  return query === -1
-    ? { path: url, search: '' }
-    : { path: url.slice(0, query), search: url.slice(query) };
-}
-
-/**
- * The params as the route table names them. The rest is taken from the raw path, still
- * percent-encoded: Express hands out decoded segments, and proxyTarget must see `%2e%2e` to
- * refuse it and must forward `%2F` as it came.
+ * The params as the route table names them. The rest is taken from the raw request target,
+ * still percent-encoded: Express hands out decoded segments, and proxyTarget must see `%2e%2e`
+ * to refuse it and must forward `%2F` as it came. `req.originalUrl`, not `req.url`: mounted in
+ * a Fastify app through @fastify/express (apps/bridge-api), `req.url` arrives decoded once
+ * (decodeURI) and normalized, so `%252e` would reach proxyTarget as `%2e`.
  */
 function proxyParams(req: Request): Record<string, unknown> {
-  return {
-    service: req.params['service'],
-    '*': rawUrl(req).path.split('/').slice(REST_SEGMENT).join('/'),
-  };
+  return { service: req.params['service'], '*': proxyRest(req.originalUrl).rest };
 }
 
 /** The codings fetch undoes by itself: after it, the header no longer describes the bytes. */
@@ -47,27 +36,17 @@ function decodedByFetch(contentEncoding: string): boolean {
     .every((coding) => DECODED_BY_FETCH.has(coding));
 }
 
-export function proxyRoutes({ config, authenticate, validate }: RouteContext): Router {
+export function proxyRoutes(routes: RouteContext): Router {
+  const { config } = routes;
   const router = Router({ caseSensitive: true });
 
   router.get(
     PROXY_PATH,
-    authenticate,
-    validate(apiRoutes.proxy, { params: proxyParams }),
+    ...fromTable(routes, apiRoutes.proxy, { params: proxyParams }),
     async (req, res) => {
       const { params } = validated(res, apiRoutes.proxy);
-      // Own properties only: `__proto__` or `constructor` is not a service.
-      const service = Object.hasOwn(config.PROXY_SERVICES, params.service)
-        ? config.PROXY_SERVICES[params.service]
-        : undefined;
-      if (!service) throw new AppError('SWY_ERR_PROXY_SERVICE_NOT_FOUND');
-      const { search } = rawUrl(req);
-      const target = proxyTarget(service, params['*'], search, req.headers);
-      if (!target) {
-        throw new AppError('SWY_ERR_VALIDATION', {
-          details: [{ path: '/params/*', message: 'is not a valid path below the service' }],
-        });
-      }
+      const service = proxyService(config.PROXY_SERVICES, params.service);
+      const target = proxyRequest(service, req.originalUrl, req.headers);
 
       // #region guide:proxy
       const timeout = AbortSignal.timeout(service.timeoutMs ?? config.PROXY_TIMEOUT_MS);
@@ -78,7 +57,7 @@ export function proxyRoutes({ config, authenticate, validate }: RouteContext): R
         upstream = await fetch(target.url, {
           headers: target.headers,
           redirect: 'manual',
-          signal: AbortSignal.any([timeout, clientSignal(res)]),
+          signal: AbortSignal.any([timeout, clientGone(res)]),
         });
         body = Buffer.from(await upstream.arrayBuffer());
       } catch (error) {

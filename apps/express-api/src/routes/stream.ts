@@ -1,9 +1,13 @@
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AppError, allowedMethods, apiRoutes, toAppError } from '@switchyard/api-spec';
-import { bots, streamConversation, type OutgoingFrame, type Principal } from '@switchyard/domain';
+import { streamConversation, type OutgoingFrame, type Principal } from '@switchyard/domain';
+import { logError, selectSubprotocol, upgradeRequired, upgradeToken } from '@switchyard/http-kit';
+import { Router } from 'express';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { AppContext } from '../context.js';
+import type { AppContext, RouteContext } from '../context.js';
+import { fromTable } from '../lib/api-route.js';
+import { validated } from '../middleware/validation.js';
 
 /** `/v1/bots/:botId/stream` (with the trailing slash Express would also accept). */
 const STREAM_PATH = new RegExp(
@@ -20,14 +24,6 @@ export interface StreamServer {
   closeAll(code: number, reason: string): void;
   /** Drops every socket at once, for when the peers do not answer the close. */
   terminateAll(): void;
-}
-
-/** The bearer token of an upgrade: the Authorization header, else `bearer, <token>` subprotocols. */
-function authorization(req: IncomingMessage): { header?: string; token?: string } {
-  if (req.headers.authorization) return { header: req.headers.authorization };
-  const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-  const at = offered.indexOf('bearer');
-  return { token: at === -1 ? undefined : offered[at + 1] };
 }
 
 /** An HTTP answer on the raw socket: the upgrade is refused with the usual JSON envelope. */
@@ -62,6 +58,20 @@ function send(ws: WebSocket, frame: OutgoingFrame): Promise<void> {
   });
 }
 
+/**
+ * The stream route's plain HTTP side. An upgrade never reaches Express (attachStreamServer
+ * takes it on the server's 'upgrade' event), so a request that gets here came without one: the
+ * same checks as the upgrade, in the same order (token, params, bot), then 400.
+ */
+export function streamRoutes(routes: RouteContext): Router {
+  const router = Router({ caseSensitive: true });
+  router.get(apiRoutes.stream.path, ...fromTable(routes, apiRoutes.stream), (_req, res) => {
+    routes.services.chat.requireBot(validated(res, apiRoutes.stream).params.botId);
+    throw upgradeRequired();
+  });
+  return router;
+}
+
 // MIGRATION(websocket) before: ws wired by hand to the server's 'upgrade' event, auth and refusals written to the raw socket; see docs/migration-guide.md#websocket
 export function attachStreamServer(server: Server, context: AppContext): StreamServer {
   const { config, services, validator, logger } = context;
@@ -73,7 +83,7 @@ export function attachStreamServer(server: Server, context: AppContext): StreamS
     // A frame over the body limit closes the connection with 1009.
     maxPayload: config.BODY_LIMIT_BYTES,
     // Browsers authenticate with the subprotocols ["bearer", "<token>"]; "bearer" is the answer.
-    handleProtocols: (protocols) => (protocols.has('bearer') ? 'bearer' : false),
+    handleProtocols: selectSubprotocol,
   });
 
   /** Everything that must hold before the 101: the path, the method, the token, the bot. */
@@ -87,10 +97,12 @@ export function attachStreamServer(server: Server, context: AppContext): StreamS
         headers: { Allow: allowedMethods(pathname) },
       });
     }
-    const { header, token } = authorization(req);
-    const principal = header
-      ? await services.accounts.authenticate(header)
-      : await services.accounts.authenticateToken(token);
+    // The Authorization header, else the `bearer, <token>` subprotocols (browsers set no headers).
+    const header = req.headers.authorization;
+    const principal =
+      header === undefined
+        ? await services.accounts.authenticateToken(upgradeToken(req.headers))
+        : await services.accounts.authenticate(header);
     let botId: string;
     try {
       botId = decodeURIComponent(match[1]!);
@@ -101,11 +113,7 @@ export function attachStreamServer(server: Server, context: AppContext): StreamS
     }
     const params = checkParams({ botId });
     if ('error' in params) throw params.error;
-    if (!bots.has(botId)) {
-      throw new AppError('SWY_ERR_BOT_NOT_FOUND', {
-        message: `No bot with id ${JSON.stringify(botId)}`,
-      });
-    }
+    services.chat.requireBot(botId);
     return { principal, botId };
   }
 
@@ -121,7 +129,7 @@ export function attachStreamServer(server: Server, context: AppContext): StreamS
       },
       (error: unknown) => {
         const refusal = toAppError(error);
-        if (refusal.code === 'SWY_ERR_INTERNAL') log.error({ err: error }, 'Upgrade failed');
+        logError(log, error, refusal);
         refuse(socket, refusal);
       },
     );
@@ -139,9 +147,7 @@ export function attachStreamServer(server: Server, context: AppContext): StreamS
       botId: session.botId,
       send: (frame) => send(ws, frame),
       signal: closed.signal,
-      onError: (error, reported) => {
-        if (reported.code === 'SWY_ERR_INTERNAL') log.error({ err: error }, 'Unhandled error');
-      },
+      onError: (error, reported) => logError(log, error, reported),
     });
     ws.on(
       'message',

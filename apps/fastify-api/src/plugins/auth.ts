@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Principal } from '@switchyard/domain';
+import { upgradeToken } from '@switchyard/http-kit';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -11,18 +12,6 @@ declare module 'fastify' {
     /** The caller; only routes behind `authenticate` may read it. */
     readonly principal: Principal;
   }
-}
-
-/** The subprotocol a browser names to carry its token: `Sec-WebSocket-Protocol: bearer, <token>`. */
-export const BEARER_SUBPROTOCOL = 'bearer';
-
-/** The token from `bearer, <token>` on a WebSocket upgrade (browsers cannot set headers there). */
-function subprotocolToken(request: FastifyRequest): string | undefined {
-  const upgrade = request.headers.upgrade;
-  const offered = request.headers['sec-websocket-protocol'];
-  if (upgrade?.toLowerCase() !== 'websocket' || typeof offered !== 'string') return undefined;
-  const [scheme, token, ...more] = offered.split(',').map((part) => part.trim());
-  return scheme === BEARER_SUBPROTOCOL && token && more.length === 0 ? token : undefined;
 }
 
 const authPlugin: FastifyPluginAsync = async (app) => {
@@ -42,7 +31,8 @@ const authPlugin: FastifyPluginAsync = async (app) => {
   app.decorate('authenticate', async function authenticate(request: FastifyRequest) {
     // onRequest: runs before the body is read, and before a WebSocket upgrade is accepted.
     const header = request.headers.authorization;
-    const token = header === undefined ? subprotocolToken(request) : undefined;
+    // Else the `bearer, <token>` subprotocols of a WebSocket upgrade (browsers set no headers).
+    const token = header === undefined ? upgradeToken(request.headers) : undefined;
     const principal =
       token === undefined
         ? await accounts.authenticate(header)

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { abortedByClient } from '@switchyard/http-kit';
+import { logError } from '@switchyard/http-kit';
 import { routeNotFound, sendError, toHttpError } from '../lib/http-errors.js';
 
 /**
@@ -11,15 +11,9 @@ const errorsPlugin: FastifyPluginAsync = async (app) => {
   // #region guide:error-handler
   app.setErrorHandler((error, request, reply) => {
     const appError = toHttpError(error);
-    if (abortedByClient(error, reply.raw)) {
-      request.log.info({ err: error }, 'the client left before the answer');
-    } else if (appError.code === 'SWY_ERR_INTERNAL') {
-      request.log.error({ err: error }, 'request failed');
-    } else if (appError.status >= 500) {
-      request.log.warn({ err: appError.cause ?? appError, code: appError.code }, appError.message);
-    } else {
-      request.log.debug({ code: appError.code }, appError.message);
-    }
+    // One line per failure, its level from the shared policy (logLevelOf): the client gone is
+    // info, a bug error, another 5xx warn, a 4xx debug.
+    logError(request.log, error, appError, reply.raw);
     return sendError(reply, appError);
   });
 

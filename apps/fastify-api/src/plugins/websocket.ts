@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import websocket from '@fastify/websocket';
-import { BEARER_SUBPROTOCOL } from './auth.js';
+import { selectSubprotocol } from '@switchyard/http-kit';
 
 /** Close code for "the server is going away" (RFC 6455 §7.4.1). */
 export const GOING_AWAY = 1001;
@@ -13,8 +13,7 @@ const websocketPlugin: FastifyPluginAsync = async (app) => {
       maxPayload: app.config.BODY_LIMIT_BYTES,
       // A browser sends its token as the subprotocol list ["bearer", "<token>"]; the auth hook
       // has read it, and the server answers with "bearer" (never echo the token back).
-      handleProtocols: (protocols) =>
-        protocols.has(BEARER_SUBPROTOCOL) ? BEARER_SUBPROTOCOL : false,
+      handleProtocols: selectSubprotocol,
     },
     // Replaces the plugin's default, which closes sockets without a code (1005).
     preClose(done) {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { apiRoutes, type BotIdParams, type PostMessageBody } from '@switchyard/api-spec';
-import { clientGone } from '../lib/client-gone.js';
+import { clientGone } from '@switchyard/http-kit';
 import { fromTable } from '../lib/api-route.js';
 
 const botsRoutes: FastifyPluginAsync = async (app) => {
@@ -19,7 +19,7 @@ const botsRoutes: FastifyPluginAsync = async (app) => {
         request.principal,
         request.params.botId,
         request.body,
-        clientGone(reply),
+        clientGone(reply.raw),
       );
       return reply.code(201).send(result);
     },

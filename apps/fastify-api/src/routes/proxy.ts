@@ -1,26 +1,19 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
-import { AppError, apiRoutes } from '@switchyard/api-spec';
-import { FORWARDED_RESPONSE_HEADERS, proxyTarget } from '@switchyard/http-kit';
+import { apiRoutes } from '@switchyard/api-spec';
+import {
+  FORWARDED_RESPONSE_HEADERS,
+  clientGone,
+  proxyRequest,
+  proxyService,
+} from '@switchyard/http-kit';
 import { upstreamFailure } from '@switchyard/domain';
-import { type ProxyService } from '@switchyard/runtime';
 import { fromTable } from '../lib/api-route.js';
 import { withIdleTimeout } from '../lib/idle-timeout.js';
 
 interface ProxyParams {
   readonly service: string;
   readonly '*': string;
-}
-
-/**
- * The rest of the path as the client sent it, still percent-encoded, and the query string:
- * proxyTarget decodes `rest` itself to refuse `..` in any spelling, then uses it as it is.
- */
-function restAndSearch(url: string): { rest: string; search: string } {
-  const query = url.indexOf('?');
-  const path = query === -1 ? url : url.slice(0, query);
-  const rest = /^\/v1\/proxy\/[^/]+\/(.*)$/.exec(path)?.[1] ?? '';
-  return { rest, search: query === -1 ? '' : url.slice(query) };
 }
 
 function timedOut(ms: number, what: string): DOMException {
@@ -38,31 +31,16 @@ const proxyRoutes: FastifyPluginAsync = async (app) => {
   app.route<{ Params: ProxyParams }>({
     ...fromTable(app, apiRoutes.proxy),
     handler: async (request, reply) => {
-      const name = request.params.service;
-      // Own keys only: `constructor` or `__proto__` must not find something on the prototype.
-      const service: ProxyService | undefined = Object.hasOwn(PROXY_SERVICES, name)
-        ? PROXY_SERVICES[name]
-        : undefined;
-      if (!service) throw new AppError('SWY_ERR_PROXY_SERVICE_NOT_FOUND');
-
-      const { rest, search } = restAndSearch(request.url);
-      const target = proxyTarget(service, rest, search, request.headers);
-      if (!target) {
-        throw new AppError('SWY_ERR_VALIDATION', {
-          details: [{ path: '/params/*', message: 'is not a valid path below the service' }],
-        });
-      }
+      const service = proxyService(PROXY_SERVICES, request.params.service);
+      // The raw target, still percent-encoded: proxyTarget refuses `..` in any spelling.
+      const target = proxyRequest(service, request.url, request.headers);
 
       // #region guide:proxy
       const timeoutMs = service.timeoutMs ?? PROXY_TIMEOUT_MS;
-      const abort = new AbortController();
-      // The client went away: drop the upstream request and its socket, whatever phase it is in.
-      reply.raw.once('close', () => {
-        if (!reply.raw.writableFinished) abort.abort();
-      });
+      const timeout = new AbortController();
       // headersTimeout starts once the request is written; this also bounds the connect.
       const beforeHeaders = setTimeout(
-        () => abort.abort(timedOut(timeoutMs, 'response headers')),
+        () => timeout.abort(timedOut(timeoutMs, 'response headers')),
         timeoutMs,
       );
 
@@ -75,7 +53,8 @@ const proxyRoutes: FastifyPluginAsync = async (app) => {
           // Backstops only: their timers are coarse (see withIdleTimeout), ours are exact.
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
-          signal: abort.signal,
+          // The client went away: drop the upstream request and its socket, whatever phase.
+          signal: AbortSignal.any([timeout.signal, clientGone(reply.raw)]),
         });
       } catch (error) {
         throw upstreamFailure(error);

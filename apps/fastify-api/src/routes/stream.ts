@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
-import { AppError, apiRoutes, type BotIdParams } from '@switchyard/api-spec';
-import { bots, streamConversation, type OutgoingFrame } from '@switchyard/domain';
+import { apiRoutes, type BotIdParams } from '@switchyard/api-spec';
+import { streamConversation, type OutgoingFrame } from '@switchyard/domain';
+import { logError, upgradeRequired } from '@switchyard/http-kit';
 import { fromTable } from '../lib/api-route.js';
 
 function text(data: RawData): string {
@@ -26,17 +27,8 @@ const streamRoutes: FastifyPluginAsync = async (app) => {
     websocket: true,
     // After params validation, still before the upgrade: an unknown bot is a plain HTTP 404.
     preHandler: async (request: FastifyRequest<{ Params: BotIdParams }>) => {
-      const { botId } = request.params;
-      if (!bots.has(botId)) {
-        throw new AppError('SWY_ERR_BOT_NOT_FOUND', {
-          message: `No bot with id ${JSON.stringify(botId)}`,
-        });
-      }
-      if (!request.ws) {
-        throw new AppError('SWY_ERR_VALIDATION', {
-          details: [{ path: '/headers/upgrade', message: 'must be websocket' }],
-        });
-      }
+      app.services.chat.requireBot(request.params.botId);
+      if (!request.ws) throw upgradeRequired();
     },
     // #endregion guide:websocket
     handler: (socket, request) => {
@@ -50,12 +42,7 @@ const streamRoutes: FastifyPluginAsync = async (app) => {
         botId: request.params.botId,
         send: (frame) => sendFrame(socket, frame),
         signal: closed.signal,
-        onError: (error, reported) => {
-          if (reported.code === 'SWY_ERR_INTERNAL')
-            log.error({ err: error }, 'stream message failed');
-          else if (reported.status >= 500)
-            log.warn({ err: reported.cause ?? reported }, reported.message);
-        },
+        onError: (error, reported) => logError(log, error, reported),
       });
       socket.on(
         'message',

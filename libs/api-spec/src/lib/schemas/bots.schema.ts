@@ -1,6 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { BOT_ID_PATTERN, TimestampSchema, UuidSchema } from './common.schema.js';
 
+/**
+ * A bot id in a path is any name the bot registry's router could hold (1-64 characters): one
+ * that is not a bot id (BOT_ID_PATTERN) is an unknown bot, 404 SWY_ERR_BOT_NOT_FOUND, like any
+ * other name no bot has (docs/api-behaviour.md), not a 400.
+ */
 export const BotIdParamsSchema = Type.Object(
   { botId: Type.String({ minLength: 1, maxLength: 64 }) },
   { additionalProperties: false },

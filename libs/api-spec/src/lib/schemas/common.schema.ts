@@ -1,6 +1,19 @@
 import { Type, type Static } from '@sinclair/typebox';
 
+/**
+ * What a bot id is: 1 to 32 lower-case letters, digits and inner hyphens. The one rule: the
+ * schema of a listed bot (`BotSchema`) says so, `isBotId` checks it, the bot registry holds
+ * only such ids (libs/domain checks every registered id against it), and the router's looser
+ * key rule (1-64 characters, upper case, `.` and `_`) never decides what a bot may be called.
+ */
 export const BOT_ID_PATTERN = '^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$';
+
+const BOT_ID = new RegExp(BOT_ID_PATTERN);
+
+/** Whether `id` is a valid bot id (BOT_ID_PATTERN). */
+export function isBotId(id: string): boolean {
+  return BOT_ID.test(id);
+}
 
 export const ErrorDetailSchema = Type.Object(
   {

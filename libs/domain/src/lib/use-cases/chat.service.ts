@@ -1,7 +1,7 @@
 import type { Router } from '@switchyard/router';
 import { bots as defaultBots, type Bot, type BotClass, type BotContext } from '../bots/index.js';
 import type { Database } from '@switchyard/persistence';
-import { AppError } from '@switchyard/api-spec';
+import { AppError, isBotId } from '@switchyard/api-spec';
 import { ConversationsRepository, type Conversation, type Message } from '@switchyard/persistence';
 import type { BotBody, PostMessageBody } from '@switchyard/api-spec';
 import type { Principal } from './principal.js';
@@ -39,6 +39,28 @@ export class ChatService {
     }));
   }
 
+  /**
+   * Whether the injected registry has a bot under `botId`. A name that is not a bot id
+   * (BOT_ID_PATTERN) never is, whatever the router's looser key rule would hold.
+   */
+  hasBot(botId: string): boolean {
+    return isBotId(botId) && this.registry.has(botId);
+  }
+
+  /**
+   * 404 SWY_ERR_BOT_NOT_FOUND unless `hasBot(botId)`: the check the stream route makes once,
+   * before the upgrade, and that `send` and `stream` make before any upstream call.
+   */
+  requireBot(botId: string): BotClass {
+    const Bot = this.hasBot(botId) ? this.registry.resolve(botId) : undefined;
+    if (!Bot) {
+      throw new AppError('SWY_ERR_BOT_NOT_FOUND', {
+        message: `No bot with id ${JSON.stringify(botId)}`,
+      });
+    }
+    return Bot;
+  }
+
   /** Asks the bot, then stores the message and the reply in one transaction. */
   async send(
     principal: Principal,
@@ -73,11 +95,7 @@ export class ChatService {
   /** Checks the bot and the conversation before any upstream call is made. */
   async #prepare(principal: Principal, botId: string, conversationId: string | undefined) {
     // #region guide:resolve
-    const Bot = this.registry.resolve(botId);
-    if (!Bot)
-      throw new AppError('SWY_ERR_BOT_NOT_FOUND', {
-        message: `No bot with id ${JSON.stringify(botId)}`,
-      });
+    const Bot = this.requireBot(botId);
     // #endregion guide:resolve
     let conversation: Conversation | undefined;
     if (conversationId !== undefined) {

@@ -16,3 +16,22 @@ export function abortedByClient(error: unknown, res: ServerResponse): boolean {
   const abort = e?.name === 'AbortError' || e?.cause?.name === 'AbortError';
   return abort && clientLeft(res);
 }
+
+/**
+ * A signal that aborts, with an `AbortError` DOMException, when the client goes away before its
+ * response is finished, so the bot call or the proxied request stops with it (and
+ * `abortedByClient` then recognises the abort). It listens on the response, not on the request:
+ * since Node 16 the request emits 'close' as soon as its body has been read, which would abort
+ * every call that has a body. A response already destroyed gives a signal already aborted.
+ */
+export function clientGone(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) {
+      controller.abort(new DOMException('The client closed the connection', 'AbortError'));
+    }
+  };
+  if (res.destroyed) onClose();
+  else res.once('close', onClose);
+  return controller.signal;
+}

@@ -1,0 +1,62 @@
+import { AppError, apiRoutes } from '@switchyard/api-spec';
+import type { ProxyService } from '@switchyard/runtime';
+import { proxyTarget, type ProxyTarget } from './proxy-target.js';
+
+/**
+ * The configured service of `GET /v1/proxy/:service/*`, or 404 SWY_ERR_PROXY_SERVICE_NOT_FOUND.
+ * Own properties only: `__proto__` or `constructor` must not find something on the prototype.
+ */
+export function proxyService(
+  services: Readonly<Record<string, ProxyService>>,
+  name: string,
+): ProxyService {
+  const service = Object.hasOwn(services, name) ? services[name] : undefined;
+  if (!service) throw new AppError('SWY_ERR_PROXY_SERVICE_NOT_FOUND');
+  return service;
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `/v1/proxy/:service/*` → `^/v1/proxy/[^/]+/(.*)$`, from the route table, not restated. */
+const [beforeService = '', afterService = ''] = apiRoutes.proxy.path.split(':service');
+const REST = new RegExp(
+  `^${escape(beforeService)}[^/]+${escape(afterService.replace(/\*$/, ''))}(.*)$`,
+);
+
+/**
+ * The rest of the path below the service as the client sent it, still percent-encoded, and the
+ * query string (with its `?`), from the raw request target. proxyTarget decodes `rest` itself
+ * to refuse `..` in any spelling, then forwards it as it is (`%2F` stays `%2F`). A target in
+ * absolute form (`GET http://host/v1/proxy/…`, which HTTP/1.1 servers must accept, RFC 9112
+ * §3.2.2) is read as its path: the frameworks route it by its path, so the rest comes from there.
+ */
+export function proxyRest(rawUrl: string): { rest: string; search: string } {
+  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(rawUrl)?.[0] ?? '';
+  const target = rawUrl.slice(origin.length);
+  const query = target.indexOf('?');
+  const path = query === -1 ? target : target.slice(0, query);
+  return {
+    rest: REST.exec(path)?.[1] ?? '',
+    search: query === -1 ? '' : target.slice(query),
+  };
+}
+
+/**
+ * The outgoing request for a proxied one: the rest and query of its raw target (`proxyRest`)
+ * below `service` (`proxyTarget`). A path that would leave the service is 400
+ * SWY_ERR_VALIDATION, `/params/*`, the same in both apps.
+ */
+export function proxyRequest(
+  service: ProxyService,
+  rawUrl: string,
+  incoming: Readonly<Record<string, string | string[] | undefined>>,
+): ProxyTarget {
+  const { rest, search } = proxyRest(rawUrl);
+  const target = proxyTarget(service, rest, search, incoming);
+  if (!target) {
+    throw new AppError('SWY_ERR_VALIDATION', {
+      details: [{ path: '/params/*', message: 'is not a valid path below the service' }],
+    });
+  }
+  return target;
+}
