@@ -9,7 +9,6 @@ import {
   type ServerDatabase,
 } from '@switchyard/persistence/testing';
 import {
-  closedPort,
   openSocket,
   spawnApp,
   startEnvironment,
@@ -287,14 +286,19 @@ export async function runAgreedBehaviourSuite(subject: App): Promise<void> {
       if (skipReason) return;
       database = await createServerDatabase();
       upstream = await startUpstream();
-      spawned = await spawnApp(subject, await closedPort(), {
-        MODEL_URL: upstream.url,
-        KNOWLEDGE_URL: upstream.url,
-        LOG_LEVEL: 'info',
-        DATABASE_URL: database.url,
-        PGLITE_DATA_DIR: '',
-        REDIS_URL: '',
-        WEB_CONCURRENCY: '1',
+      spawned = await spawnApp({
+        name: subject.name,
+        entry: subject.main,
+        env: {
+          MODEL_URL: upstream.url,
+          KNOWLEDGE_URL: upstream.url,
+          LOG_LEVEL: 'info',
+          DATABASE_URL: database.url,
+          PGLITE_DATA_DIR: '',
+          REDIS_URL: '',
+          WEB_CONCURRENCY: '1',
+        },
+        ready: { path: '/health' },
       });
     }, 90_000);
     afterAll(async () => {
