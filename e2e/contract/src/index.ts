@@ -20,3 +20,4 @@ export { runDatabaseOutageSuite } from './suites/database-outage.js';
 export { runShutdownSuite } from './suites/shutdown.js';
 export { runSecurityHeadersSuite } from './suites/security-headers.js';
 export { runAgreedBehaviourSuite } from './suites/agreed-behaviour.js';
+export { runClientGoneSuite } from './suites/client-gone.js';
