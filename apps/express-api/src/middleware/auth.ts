@@ -3,8 +3,9 @@ import type { RequestHandler, Response } from 'express';
 
 /**
  * `Authorization: Bearer <token>` → the caller, in `res.locals.principal`; anything else is
- * SWY_ERR_AUTH_REQUIRED. Routes list it one by one (`router.get(path, authenticate, …)`), never
- * through `router.use(prefix)`, so an unknown path stays a 404 with or without a token.
+ * SWY_ERR_AUTH_REQUIRED. Each `auth: true` route gets it from the route table (`fromTable` in
+ * lib/api-route.ts), never through `router.use(prefix)`, so an unknown path stays a 404 with or
+ * without a token.
  */
 // #region guide:authenticate
 export function authenticate(accounts: AccountsService): RequestHandler {
