@@ -6,8 +6,7 @@
 // real HTTP (supertest against a listening server), never through inject().
 import { openDatabase, type Database } from '@switchyard/persistence';
 import { routeGroups } from '@switchyard/api-spec';
-import { contractConfig } from '@switchyard/testing';
-import { startUpstream, type RunningUpstream } from '@switchyard/testing';
+import { contractConfig, startUpstream, type RunningUpstream } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBridge, MOVED } from '../src/index.js';
 

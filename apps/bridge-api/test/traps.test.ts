@@ -2,10 +2,9 @@
 // test that would fail if the trap were sprung), and the same bridge with the trap sprung on
 // purpose, which shows what the trap does. docs/migration-guide.md#bridge-traps explains them.
 import { openDatabase, type Database } from '@switchyard/persistence';
-import { contractConfig } from '@switchyard/testing';
+import { contractConfig, startUpstream, type RunningUpstream } from '@switchyard/testing';
 import { notFound } from '@switchyard/express-api';
 import { serve, type RunningServer } from '@switchyard/fastify-api';
-import { startUpstream, type RunningUpstream } from '@switchyard/testing';
 import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

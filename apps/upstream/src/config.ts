@@ -1,7 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { UpstreamError, UpstreamErrorCode } from '@switchyard/testing';
-import { MAX_WAIT_MS } from '@switchyard/testing';
+import { UpstreamError, UpstreamErrorCode, MAX_WAIT_MS } from '@switchyard/testing';
 
 /** What `main.ts` reads from the environment; documented in `.env.example`. */
 export const EnvSchema = Type.Object({

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseTargets } from '@switchyard/persistence/testing';
+import { databaseTargets, buildAccount } from '@switchyard/persistence/testing';
 import { hashPassword, verifyPassword } from '../src/lib/auth/index.js';
 import type { Database } from '@switchyard/persistence';
 import type { UpstreamClient } from '../src/lib/upstream/index.js';
 import { createServices, type Principal, type Services } from '../src/lib/use-cases/index.js';
-import { buildAccount } from '@switchyard/persistence/testing';
 
 const noUpstream: UpstreamClient = {
   json: () => Promise.reject(new Error('echo needs no upstream')),

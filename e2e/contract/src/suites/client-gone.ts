@@ -1,6 +1,6 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DatabaseTarget } from '@switchyard/persistence/testing';
 import type { AppUnderTest } from '@switchyard/testing';
 import { describeEachTarget, useEnvironment } from '../support.js';

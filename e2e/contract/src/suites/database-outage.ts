@@ -8,12 +8,18 @@ import {
   databaseTargets,
   type ServerDatabase,
 } from '@switchyard/persistence/testing';
-import { startUpstream, type RunningUpstream } from '@switchyard/testing';
+import {
+  startUpstream,
+  type RunningUpstream,
+  freePort,
+  contractConfig,
+  type AppUnderTest,
+  type StartedApp,
+  openTcpGate,
+} from '@switchyard/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCredentials } from '../support.js';
-import { freePort, contractConfig, type AppUnderTest, type StartedApp } from '@switchyard/testing';
-import { openTcpGate } from '@switchyard/testing';
 import { reportCases } from './report.js';
 
 /** Clients that keep posting messages, one after another each, through the whole run. */

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { startUpstream, type RunningUpstream } from '@switchyard/testing';
+import {
+  startUpstream,
+  type RunningUpstream,
+  spawnApp,
+  type AppProcess,
+  SECRET_API_KEY,
+  openSocket,
+} from '@switchyard/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnApp, type AppProcess } from '@switchyard/testing';
-import { SECRET_API_KEY } from '@switchyard/testing';
-import { openSocket } from '@switchyard/testing';
 import { reportCases } from './report.js';
 
 export type { AppProcess } from '@switchyard/testing';

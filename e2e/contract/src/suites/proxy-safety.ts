@@ -1,11 +1,15 @@
 import { connect } from 'node:net';
-import { startUpstream, type RunningUpstream } from '@switchyard/testing';
+import {
+  startUpstream,
+  type RunningUpstream,
+  SECRET_API_KEY,
+  type AppUnderTest,
+} from '@switchyard/testing';
 import { databaseTargets } from '@switchyard/persistence/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useEnvironment } from '../support.js';
 import { expectDocumented } from './openapi-check.js';
-import { SECRET_API_KEY, type AppUnderTest } from '@switchyard/testing';
 import { reportCases } from './report.js';
 
 interface Attempt {

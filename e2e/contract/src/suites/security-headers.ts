@@ -1,16 +1,17 @@
 import { openDatabase } from '@switchyard/persistence';
-import { startUpstream, type RunningUpstream } from '@switchyard/testing';
-import request, { type Response, type Test } from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCredentials } from '../support.js';
-import { findLeak } from './leaks.js';
 import {
+  startUpstream,
+  type RunningUpstream,
   BODY_LIMIT_BYTES,
   freePort,
   contractConfig,
   type AppUnderTest,
   type StartedApp,
 } from '@switchyard/testing';
+import request, { type Response, type Test } from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCredentials } from '../support.js';
+import { findLeak } from './leaks.js';
 import { reportCases } from './report.js';
 
 /**

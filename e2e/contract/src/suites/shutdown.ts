@@ -5,12 +5,19 @@ import {
   createServerDatabase,
   type ServerDatabase,
 } from '@switchyard/persistence/testing';
-import { startUpstream, type RunningUpstream } from '@switchyard/testing';
+import {
+  startUpstream,
+  type RunningUpstream,
+  spawnApp,
+  type AppProcess,
+  type Exit,
+  type SpawnedApp,
+  freePort,
+  openSocket,
+  type OpenSocket,
+} from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnApp, type AppProcess, type Exit, type SpawnedApp } from '@switchyard/testing';
 import { buildCredentials } from '../support.js';
-import { freePort } from '@switchyard/testing';
-import { openSocket, type OpenSocket } from '@switchyard/testing';
 import { reportCases } from './report.js';
 
 /**

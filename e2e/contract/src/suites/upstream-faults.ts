@@ -1,14 +1,22 @@
 import { request as httpRequest } from 'node:http';
 import { envelope, type ErrorCodeValue } from '@switchyard/api-spec';
 import { openDatabase, type Database } from '@switchyard/persistence';
-import { startUpstream, type RunningUpstream, type StandingFault } from '@switchyard/testing';
+import {
+  startUpstream,
+  type RunningUpstream,
+  type StandingFault,
+  freePort,
+  contractConfig,
+  type AppUnderTest,
+  type StartedApp,
+  openTcpGate,
+  type TcpGate,
+  openSocket,
+} from '@switchyard/testing';
 import request, { type Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectError, signUp } from '../support.js';
 import { expectDocumented } from './openapi-check.js';
-import { freePort, contractConfig, type AppUnderTest, type StartedApp } from '@switchyard/testing';
-import { openTcpGate, type TcpGate } from '@switchyard/testing';
-import { openSocket } from '@switchyard/testing';
 import { reportCases } from './report.js';
 
 /**

@@ -1,5 +1,7 @@
-import { AppError, toAppError, type ErrorEnvelope } from '@switchyard/api-spec';
 import {
+  AppError,
+  toAppError,
+  type ErrorEnvelope,
   StreamClientFrameSchema,
   type StreamClientFrame,
   type StreamServerFrame,
