@@ -32,12 +32,14 @@ describe('proxyRest', () => {
     expect(proxyRest('/v1/proxy/httpbin//evil.example/x').rest).toBe('/evil.example/x');
   });
 
-  it('reads a target in absolute form as its path', () => {
-    expect(proxyRest('http://gateway.example:8080/v1/proxy/httpbin/a/b?q=1')).toEqual({
-      rest: 'a/b',
-      search: '?q=1',
-    });
-  });
+  it.each(['http://gateway.example:8080/v1/proxy/httpbin/a/b?q=1', 'HTTPS://x/v1/proxy/httpbin/a'])(
+    'refuses %s, a target in absolute form, with 400 SWY_ERR_VALIDATION',
+    (target) => {
+      expect(() => proxyRest(target)).toThrow(
+        expect.objectContaining({ code: 'SWY_ERR_VALIDATION', status: 400 }),
+      );
+    },
+  );
 
   it('is empty for a path outside the proxy route', () => {
     expect(proxyRest('/v1/bots')).toEqual({ rest: '', search: '' });

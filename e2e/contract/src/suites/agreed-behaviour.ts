@@ -211,10 +211,16 @@ export async function runAgreedBehaviourSuite(subject: App): Promise<void> {
         expect(JSON.stringify(res.body)).toContain(forwarded);
       });
 
-      it('forwards the same path for a request in absolute form (`GET http://host/v1/proxy/…`)', async () => {
+      it('refuses a request in absolute form (`GET http://host/v1/proxy/…`) with 400, forwarding nothing', async () => {
+        const before = env.upstream.requests.total();
         const { status, body } = await absoluteFormGet(env.app.url, path, token);
-        expect(status).toBe(200);
-        expect(body).toContain(forwarded);
+        expect([status, JSON.parse(body)]).toEqual([
+          400,
+          envelope('SWY_ERR_VALIDATION', undefined, [
+            { path: '', message: 'the request target must be a path, not an absolute URL' },
+          ]),
+        ]);
+        expect(env.upstream.requests.total()).toBe(before);
       });
     });
 

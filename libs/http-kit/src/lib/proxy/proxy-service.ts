@@ -15,6 +15,9 @@ export function proxyService(
   return service;
 }
 
+/** `scheme://…` at the start of a request target: absolute form. */
+const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\//i;
+
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** `/v1/proxy/:service/*` → `^/v1/proxy/[^/]+/(.*)$`, from the route table, not restated. */
@@ -26,13 +29,21 @@ const REST = new RegExp(
 /**
  * The rest of the path below the service as the client sent it, still percent-encoded, and the
  * query string (with its `?`), from the raw request target. proxyTarget decodes `rest` itself
- * to refuse `..` in any spelling, then forwards it as it is (`%2F` stays `%2F`). A target in
- * absolute form (`GET http://host/v1/proxy/…`, which HTTP/1.1 servers must accept, RFC 9112
- * §3.2.2) is read as its path: the frameworks route it by its path, so the rest comes from there.
+ * to refuse `..` in any spelling, then forwards it as it is (`%2F` stays `%2F`).
+ *
+ * A target in absolute form (`GET http://host/v1/proxy/…`, RFC 9112 §3.2.2) is 400
+ * SWY_ERR_VALIDATION and nothing is forwarded: the frameworks route it by its path, but it is
+ * what a client sends to a forward proxy, never to this gateway, and its host part is the
+ * client's to choose (issue 11: before, fastify-api forwarded `/` and express-api
+ * `/proxy/<service>/…`).
  */
 export function proxyRest(rawUrl: string): { rest: string; search: string } {
-  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(rawUrl)?.[0] ?? '';
-  const target = rawUrl.slice(origin.length);
+  if (ABSOLUTE_FORM.test(rawUrl)) {
+    throw new AppError('SWY_ERR_VALIDATION', {
+      details: [{ path: '', message: 'the request target must be a path, not an absolute URL' }],
+    });
+  }
+  const target = rawUrl;
   const query = target.indexOf('?');
   const path = query === -1 ? target : target.slice(0, query);
   return {
