@@ -31,9 +31,15 @@ export async function runMain(
   // supervises them; it opens no database and does not listen.
   if (isClusterPrimary(config)) process.exit(await runPrimary({ name, config }));
 
-  // The app's logger exists once the app does: a pool error before that waits for it.
+  // The app's logger exists once the app does: a pool error before that waits for it. At most
+  // one per pooled connection can fail while the app starts; keep a few and count the rest.
+  const EARLY_KEPT = 10;
   const early: Error[] = [];
-  let onPoolError = (error: Error): void => void early.push(error);
+  let earlyDropped = 0;
+  let onPoolError = (error: Error): void => {
+    if (early.length < EARLY_KEPT) early.push(error);
+    else earlyDropped += 1;
+  };
   const db = await openDatabase({
     url: config.DATABASE_URL,
     dataDir: config.PGLITE_DATA_DIR,
@@ -46,6 +52,8 @@ export async function runMain(
   const log = running.app.log;
   onPoolError = (error) => logIdlePoolError(log, error);
   for (const error of early.splice(0)) onPoolError(error);
+  if (earlyDropped > 0)
+    log.warn({ count: earlyDropped }, 'More idle database connections failed while starting');
 
   // SIGINT, SIGTERM, or a crash: stop taking requests, let the open ones finish (the server's
   // own SHUTDOWN_TIMEOUT_MS), then close the database. close-with-grace exits hard if that

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { get as httpGet } from 'node:http';
 import { envelope, type ErrorCode } from '@switchyard/api-spec';
 import type { Database } from '@switchyard/persistence';
@@ -23,6 +22,7 @@ import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../apps.js';
+import { signUp } from '../support.js';
 import { reportCases } from './report.js';
 
 /** One pino line as the apps write it. */
@@ -74,13 +74,6 @@ function absoluteFormGet(
   });
 }
 
-async function signUpAndLogIn(url: string): Promise<string> {
-  const credentials = { username: `agreed-${randomUUID().slice(0, 8)}`, password: 'correct horse' };
-  await request(url).post('/v1/accounts').send(credentials).expect(201);
-  const session = await request(url).post('/v1/sessions').send(credentials).expect(201);
-  return (session.body as { token: string }).token;
-}
-
 const until = async (what: string, holds: () => boolean, ms = 5_000): Promise<void> => {
   const began = Date.now();
   while (!holds()) {
@@ -129,7 +122,7 @@ export async function runAgreedBehaviourSuite(subject: App): Promise<void> {
         },
         target,
       );
-      token = await signUpAndLogIn(env.app.url);
+      ({ token } = await signUp(env.app.url));
     }, 60_000);
     afterAll(async () => {
       await env?.close();
