@@ -42,4 +42,33 @@ describe('loadConfig', () => {
       loadConfig({ ...required, PROXY_SERVICES: '{"Bad Name":{"url":"http://x"}}' }),
     ).toThrow(ConfigError);
   });
+
+  it('takes ENSEMBLE_SOURCES up to 32 and refuses 33', () => {
+    expect(loadConfig({ ...required, ENSEMBLE_SOURCES: '32' }).ENSEMBLE_SOURCES).toBe(32);
+    expect(() => loadConfig({ ...required, ENSEMBLE_SOURCES: '33' })).toThrow(/ENSEMBLE_SOURCES/);
+    expect(() => loadConfig({ ...required, ENSEMBLE_SOURCES: '0' })).toThrow(/ENSEMBLE_SOURCES/);
+  });
+
+  it('bounds the per-account budgets and the idempotency window, with safe defaults', () => {
+    expect(loadConfig(required)).toMatchObject({
+      MESSAGE_RATE_MAX: 30,
+      MESSAGE_RATE_WINDOW_MS: 60_000,
+      PROXY_RATE_MAX: 60,
+      PROXY_RATE_WINDOW_MS: 60_000,
+      IDEMPOTENCY_TTL_SECONDS: 86_400,
+    });
+    const at = {
+      MESSAGE_RATE_MAX: ['1', '0', '1000000', '1000001'],
+      MESSAGE_RATE_WINDOW_MS: ['1000', '999', '86400000', '86400001'],
+      PROXY_RATE_MAX: ['1', '0', '1000000', '1000001'],
+      PROXY_RATE_WINDOW_MS: ['1000', '999', '86400000', '86400001'],
+      IDEMPOTENCY_TTL_SECONDS: ['60', '59', '604800', '604801'],
+    } as const;
+    for (const [name, [low, belowLow, high, aboveHigh]] of Object.entries(at)) {
+      expect(loadConfig({ ...required, [name]: low })[name as keyof typeof at]).toBe(Number(low));
+      expect(loadConfig({ ...required, [name]: high })[name as keyof typeof at]).toBe(Number(high));
+      expect(() => loadConfig({ ...required, [name]: belowLow })).toThrow(new RegExp(name));
+      expect(() => loadConfig({ ...required, [name]: aboveHigh })).toThrow(new RegExp(name));
+    }
+  });
 });

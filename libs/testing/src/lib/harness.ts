@@ -48,6 +48,9 @@ export function contractConfig(
     SHUTDOWN_TIMEOUT_MS: '2000',
     // The suites sign up and log in far more often than a person; the rate-limit suite sets its own.
     RATE_LIMIT_MAX: '1000000',
+    // Likewise the per-account budgets: the route-limits suite sets its own.
+    MESSAGE_RATE_MAX: '1000000',
+    PROXY_RATE_MAX: '1000000',
     PROXY_SERVICES: JSON.stringify({
       httpbin: { url: upstream.url, headers: { 'x-api-key': SECRET_API_KEY } },
       nested: { url: `${upstream.url}/anything/base` },

@@ -32,7 +32,12 @@ export const ConfigSchema = Type.Object({
   MODEL_URL: Url,
   /** Base URL of the knowledge sources (GET /sources/:id/answer). */
   KNOWLEDGE_URL: Url,
-  ENSEMBLE_SOURCES: Type.Integer({ minimum: 1, maximum: 1000, default: 5 }),
+  /**
+   * Knowledge sources the ensemble bot asks per message. At most 32: every message costs this
+   * many upstream calls, and the per-account message budget (MESSAGE_RATE_MAX) counts messages,
+   * so this bound is what keeps one account's upstream load within MESSAGE_RATE_MAX × 32.
+   */
+  ENSEMBLE_SOURCES: Type.Integer({ minimum: 1, maximum: 32, default: 5 }),
   /** Per-call timeout for bot upstream calls. */
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 120_000, default: 5_000 }),
   /** Fastify only: how many fan-out calls run at once. */
@@ -53,6 +58,17 @@ export const ConfigSchema = Type.Object({
   /** Requests per client (IP address) and window on each rate-limited route (sign-up, log-in). */
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 20 }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1_000, maximum: 86_400_000, default: 60_000 }),
+  /**
+   * Per-account budget of bot messages (POST /v1/bots/:botId/messages and WebSocket message
+   * frames draw from one budget): MESSAGE_RATE_MAX per MESSAGE_RATE_WINDOW_MS, 429 past it.
+   */
+  MESSAGE_RATE_MAX: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 30 }),
+  MESSAGE_RATE_WINDOW_MS: Type.Integer({ minimum: 1_000, maximum: 86_400_000, default: 60_000 }),
+  /** Per-account budget of proxied calls (GET /v1/proxy/...): PROXY_RATE_MAX per window. */
+  PROXY_RATE_MAX: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 60 }),
+  PROXY_RATE_WINDOW_MS: Type.Integer({ minimum: 1_000, maximum: 86_400_000, default: 60_000 }),
+  /** How long an Idempotency-Key's first answer is kept and replayed (60 s to 7 days). */
+  IDEMPOTENCY_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 604_800, default: 86_400 }),
   /** Rate-limit counters in Redis, shared by every instance; unset: in each process's memory. */
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   /** What every key this app writes to Redis starts with: deployments sharing a Redis differ. */
