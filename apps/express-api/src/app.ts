@@ -1,6 +1,6 @@
 import { RequestValidator, type RouteGroup } from '@switchyard/api-spec';
 import { createServices } from '@switchyard/domain';
-import { openRedis, type Config } from '@switchyard/runtime';
+import { accountLimiters, openRedis, type Config } from '@switchyard/runtime';
 import { type Database } from '@switchyard/persistence';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
@@ -70,6 +70,7 @@ export function createApp({
   db,
   logger = createLogger(config),
 }: CreateAppOptions): SwitchyardApp {
+  const redis = config.REDIS_URL ? openRedis(config.REDIS_URL) : undefined;
   const services = createServices({
     db,
     passwords: syncPasswordHasher,
@@ -79,8 +80,9 @@ export function createApp({
     }),
     ensembleSources: config.ENSEMBLE_SOURCES,
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
+    idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
+    limiters: accountLimiters(config, redis),
   });
-  const redis = config.REDIS_URL ? openRedis(config.REDIS_URL) : undefined;
   const context: AppContext = {
     config,
     services,

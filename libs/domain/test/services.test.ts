@@ -30,6 +30,7 @@ describe.each(targets)('use cases on $kind', (target) => {
       upstream: noUpstream,
       ensembleSources: 1,
       sessionTtlSeconds: 600,
+      idempotencyTtlSeconds: 86_400,
     });
   });
   afterAll(async () => {

@@ -18,3 +18,4 @@ export type { KeepAliveDrain } from './lib/process/keep-alive-drain.js';
 export { openRedis } from './lib/redis.js';
 export { createLimiter } from './lib/limits/limiter.js';
 export type { LimitDecision, Limiter, LimiterOptions } from './lib/limits/limiter.js';
+export { accountLimiters } from './lib/limits/account-limiters.js';

@@ -1,4 +1,4 @@
-import { apiRoutes } from '@switchyard/api-spec';
+import { apiRoutes, idempotencyKeyOf } from '@switchyard/api-spec';
 import { clientGone } from '@switchyard/http-kit';
 import { Router } from 'express';
 import type { RouteContext } from '../context.js';
@@ -19,14 +19,16 @@ export function botsRoutes(routes: RouteContext): Router {
   router.post(
     apiRoutes.postMessage.path,
     ...fromTable(routes, apiRoutes.postMessage),
-    async (_req, res) => {
+    async (req, res) => {
       const { params, body } = validated(res, apiRoutes.postMessage);
+      const idempotencyKey = idempotencyKeyOf(req.headers['idempotency-key']);
       // A client that hangs up stops the bot's upstream calls too.
       const result = await services.chat.send(
         principalOf(res),
         params.botId,
         body,
         clientGone(res),
+        idempotencyKey,
       );
       res.status(201).json(result);
     },

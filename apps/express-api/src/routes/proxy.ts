@@ -11,6 +11,7 @@ import { Router, type Request } from 'express';
 import type { RouteContext } from '../context.js';
 import { fromTable } from '../lib/api-route.js';
 import { validated } from '../middleware/validation.js';
+import { principalOf } from '../middleware/auth.js';
 
 // Express 5 (path-to-regexp 8) names its wildcards. `*rest` needs at least one character, so
 // `/v1/proxy/httpbin/` is a 404 in both apps: the path below the service is required.
@@ -45,6 +46,8 @@ export function proxyRoutes(routes: RouteContext): Router {
     ...fromTable(routes, apiRoutes.proxy, { params: proxyParams }),
     async (req, res) => {
       const { params } = validated(res, apiRoutes.proxy);
+      // PROXY_RATE_MAX per account (429 past it), before anything is forwarded.
+      await routes.services.limits.proxy(principalOf(res));
       const service = proxyService(config.PROXY_SERVICES, params.service);
       const target = proxyRequest(service, req.originalUrl, req.headers);
 

@@ -11,12 +11,16 @@ export function fromTable(
   app: FastifyInstance,
   route: ApiRoute,
 ): Pick<RouteOptions, 'method' | 'url' | 'schema' | 'onRequest' | 'config'> {
+  // The table's `headers` is for the OpenAPI document: the handler checks them, as in express-api.
+  const { headers: _documented, ...schema } = route.schema as typeof route.schema & {
+    headers?: unknown;
+  };
   return {
     method: route.method,
     url: route.path,
     // A copy: plugins may annotate a route's schema (@fastify/websocket sets `hide`), and the
     // table is shared with the other app and the OpenAPI document.
-    schema: { ...route.schema },
+    schema,
     ...(route.auth ? { onRequest: app.authenticate } : {}),
     // Read by @fastify/rate-limit (plugins/rate-limit.ts): the plugin's own limits apply.
     ...(route.rateLimited ? { config: { rateLimit: {} } } : {}),

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { createServices, type Services } from '@switchyard/domain';
+import { accountLimiters } from '@switchyard/runtime';
 import type { Database } from '@switchyard/persistence';
 import { asyncPasswordHasher } from '../adapters/async-password-hasher.js';
 
@@ -25,6 +26,9 @@ const servicesPlugin: FastifyPluginAsync<ServicesPluginOptions> = async (app, { 
       upstream: app.upstream,
       ensembleSources: app.config.ENSEMBLE_SOURCES,
       sessionTtlSeconds: app.config.SESSION_TTL_SECONDS,
+      idempotencyTtlSeconds: app.config.IDEMPOTENCY_TTL_SECONDS,
+      // app.redis: the rate-limit plugin's client (REDIS_URL), shared with the bridge's Express side.
+      limiters: accountLimiters(app.config, app.redis),
     }),
   );
 };
@@ -32,5 +36,5 @@ const servicesPlugin: FastifyPluginAsync<ServicesPluginOptions> = async (app, { 
 export default fp(servicesPlugin, {
   name: 'services',
   fastify: '5.x',
-  dependencies: ['config', 'upstream'],
+  dependencies: ['config', 'upstream', 'rate-limit'],
 });

@@ -31,6 +31,8 @@ const proxyRoutes: FastifyPluginAsync = async (app) => {
   app.route<{ Params: ProxyParams }>({
     ...fromTable(app, apiRoutes.proxy),
     handler: async (request, reply) => {
+      // PROXY_RATE_MAX per account (429 past it), before anything is forwarded.
+      await app.services.limits.proxy(request.principal);
       const service = proxyService(PROXY_SERVICES, request.params.service);
       // The raw target, still percent-encoded: proxyTarget refuses `..` in any spelling.
       const target = proxyRequest(service, request.url, request.headers);

@@ -23,6 +23,7 @@ const services = createServices({
   upstream,
   ensembleSources: config.ENSEMBLE_SOURCES,
   sessionTtlSeconds: config.SESSION_TTL_SECONDS,
+  idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
 });
 
 /** The handlers, framework-free: (headers, params, body) → [status, body]. */

@@ -32,6 +32,7 @@ const STATUS_TEXT: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
@@ -66,6 +67,17 @@ function parameters(route: ApiRoute): unknown[] {
       in: 'query',
       required: query?.required?.includes(name) ?? false,
       schema: plain(schema),
+    });
+  }
+  const headers = route.schema.headers as
+    { properties?: Record<string, TSchema>; required?: string[] } | undefined;
+  for (const [name, schema] of Object.entries(headers?.properties ?? {})) {
+    out.push({
+      name: name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase()),
+      in: 'header',
+      required: headers?.required?.includes(name) ?? false,
+      schema: plain(schema),
+      ...(schema.description ? { description: schema.description } : {}),
     });
   }
   return out;

@@ -12,6 +12,7 @@ import {
   HealthSchema,
   MessagePageSchema,
   PostMessageBodySchema,
+  PostMessageHeadersSchema,
   PostMessageResponseSchema,
   ReadySchema,
   SessionSchema,
@@ -22,6 +23,11 @@ export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 export interface RouteSchema {
   readonly params?: TSchema;
   readonly querystring?: TSchema;
+  /**
+   * Request headers the route reads, for the OpenAPI document only: the route's handler checks
+   * them itself (e.g. idempotencyKeyOf), the same in both apps.
+   */
+  readonly headers?: TSchema;
   readonly body?: TSchema;
   /** Every status the route can answer with, and its body. */
   readonly response: Readonly<Record<number, TSchema>>;
@@ -127,17 +133,19 @@ export const apiRoutes = {
     operationId: 'postMessage',
     summary: "Send a message to a bot; the message and the bot's reply are stored",
     description:
-      'Starts a conversation, or continues the one named by conversationId. Both messages are stored before the response is sent.',
+      'Starts a conversation, or continues the one named by conversationId. Both messages are stored before the response is sent. With an Idempotency-Key header, a retry with the same key and body within IDEMPOTENCY_TTL_SECONDS gets the first answer (201, same ids) and stores nothing; the same key with another body is 422, and while the first request is still in flight 409. Each account may post MESSAGE_RATE_MAX messages per MESSAGE_RATE_WINDOW_MS (WebSocket message frames included); a replay spends none.',
     tag: 'bots',
     auth: true,
     schema: {
       params: BotIdParamsSchema,
+      headers: PostMessageHeadersSchema,
       body: PostMessageBodySchema,
       response: {
         201: PostMessageResponseSchema,
         ...withBody,
         404: E,
         409: E,
+        422: E,
         ...authed,
         502: E,
         504: E,

@@ -19,8 +19,16 @@ export const errorCatalog = {
     status: 409,
     message: 'The conversation belongs to another bot',
   },
+  SWY_ERR_IDEMPOTENCY_KEY_IN_USE: {
+    status: 409,
+    message: 'A request with this Idempotency-Key is still being processed',
+  },
   SWY_ERR_BODY_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   SWY_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json' },
+  SWY_ERR_IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    message: 'This Idempotency-Key was used for a different request',
+  },
   SWY_ERR_RATE_LIMITED: { status: 429, message: 'Too many requests, retry later' },
   SWY_ERR_INTERNAL: { status: 500, message: 'Internal server error' },
   SWY_ERR_UPSTREAM_UNAVAILABLE: { status: 502, message: 'The upstream service is unavailable' },

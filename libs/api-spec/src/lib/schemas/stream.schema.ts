@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { MessageTextSchema } from './bots.schema.js';
+import { IdempotencyKeySchema, MessageTextSchema } from './bots.schema.js';
 import { ErrorEnvelopeSchema, UuidSchema } from './common.schema.js';
 
 /** What a WebSocket client sends on /v1/bots/:botId/stream. */
@@ -8,6 +8,8 @@ export const StreamClientFrameSchema = Type.Object(
     type: Type.Literal('message'),
     text: MessageTextSchema,
     conversationId: Type.Optional(UuidSchema),
+    /** As the Idempotency-Key header of POST /v1/bots/:botId/messages; one key space for both. */
+    idempotencyKey: Type.Optional(IdempotencyKeySchema),
   },
   { additionalProperties: false },
 );
@@ -29,7 +31,11 @@ export const StreamDoneFrameSchema = Type.Object(
   { additionalProperties: false },
 );
 export const StreamErrorFrameSchema = Type.Composite([
-  Type.Object({ type: Type.Literal('error') }),
+  Type.Object({
+    type: Type.Literal('error'),
+    /** On SWY_ERR_RATE_LIMITED only: whole seconds until a message is allowed (HTTP's Retry-After). */
+    retryAfter: Type.Optional(Type.Integer({ minimum: 1 })),
+  }),
   ErrorEnvelopeSchema,
 ]);
 export const StreamServerFrameSchema = Type.Union([

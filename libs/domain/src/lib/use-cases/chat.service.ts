@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Router } from '@switchyard/router';
 import { bots as defaultBots, type Bot, type BotClass, type BotContext } from '../bots/index.js';
 import type { Database } from '@switchyard/persistence';
@@ -5,6 +6,8 @@ import { AppError, isBotId } from '@switchyard/api-spec';
 import { ConversationsRepository, type Conversation, type Message } from '@switchyard/persistence';
 import type { BotBody, PostMessageBody } from '@switchyard/api-spec';
 import type { Principal } from './principal.js';
+import { spendAccountBudget } from './account-limits.js';
+import type { Limiter } from './limiter.js';
 
 export interface ChatResult {
   readonly conversationId: string;
@@ -17,17 +20,38 @@ export interface StreamOptions {
   readonly signal?: AbortSignal | undefined;
   /** Called with each chunk of the reply as it arrives. */
   readonly onChunk: (delta: string) => void | Promise<void>;
+  /** As `send`'s: a replay hands back the first result and no chunks. */
+  readonly idempotencyKey?: string | undefined;
+}
+
+export interface ChatServiceOptions {
+  /** IDEMPOTENCY_TTL_SECONDS: how long a key's first answer is replayed. */
+  readonly idempotencyTtlSeconds?: number;
+  /** MESSAGE_RATE_*: one unit per message, HTTP or WebSocket; unset: no limit. */
+  readonly messageLimiter?: Limiter | undefined;
+}
+
+/** The request an idempotency key stands for: the same key on another one is refused. */
+function fingerprintOf(botId: string, body: PostMessageBody): string {
+  return createHash('sha256')
+    .update(JSON.stringify([botId, body.text, body.conversationId ?? null]))
+    .digest('hex');
 }
 
 export class ChatService {
   readonly #conversations: ConversationsRepository;
+  readonly #idempotencyTtlSeconds: number;
+  readonly #messageLimiter: Limiter | undefined;
 
   constructor(
     private readonly db: Database,
     private readonly botContext: BotContext,
     private readonly registry: Router<BotClass> = defaultBots,
+    options: ChatServiceOptions = {},
   ) {
     this.#conversations = new ConversationsRepository(db);
+    this.#idempotencyTtlSeconds = options.idempotencyTtlSeconds ?? 86_400;
+    this.#messageLimiter = options.messageLimiter;
   }
 
   /** The bots, read from the registry itself. */
@@ -61,18 +85,25 @@ export class ChatService {
     return Bot;
   }
 
-  /** Asks the bot, then stores the message and the reply in one transaction. */
+  /**
+   * Asks the bot, then stores the message and the reply in one transaction. With an
+   * `idempotencyKey` (checked by the caller, idempotencyKeyOf) a retry within
+   * IDEMPOTENCY_TTL_SECONDS gets the first result and stores nothing: see #once.
+   */
   async send(
     principal: Principal,
     botId: string,
     body: PostMessageBody,
     signal?: AbortSignal,
+    idempotencyKey?: string,
   ): Promise<ChatResult> {
-    const { bot, conversation } = await this.#prepare(principal, botId, body.conversationId);
-    const reply = await bot.reply({ text: body.text, signal });
-    // A client that hung up was never told anything: store nothing rather than a partial reply.
-    signal?.throwIfAborted();
-    return this.#store(principal, botId, conversation, body.text, reply);
+    return this.#once(principal, botId, body, idempotencyKey, async (complete) => {
+      const { bot, conversation } = await this.#prepare(principal, botId, body.conversationId);
+      const reply = await bot.reply({ text: body.text, signal });
+      // A client that hung up was never told anything: store nothing rather than a partial reply.
+      signal?.throwIfAborted();
+      return this.#store(principal, botId, conversation, body.text, reply, complete);
+    });
   }
 
   /** Like send, but hands the reply over in chunks as the bot produces them. */
@@ -82,14 +113,58 @@ export class ChatService {
     body: PostMessageBody,
     options: StreamOptions,
   ): Promise<ChatResult> {
-    const { bot, conversation } = await this.#prepare(principal, botId, body.conversationId);
-    let reply = '';
-    for await (const delta of bot.stream({ text: body.text, signal: options.signal })) {
-      reply += delta;
-      await options.onChunk(delta);
+    return this.#once(principal, botId, body, options.idempotencyKey, async (complete) => {
+      const { bot, conversation } = await this.#prepare(principal, botId, body.conversationId);
+      let reply = '';
+      for await (const delta of bot.stream({ text: body.text, signal: options.signal })) {
+        reply += delta;
+        await options.onChunk(delta);
+      }
+      options.signal?.throwIfAborted();
+      return this.#store(principal, botId, conversation, body.text, reply, complete);
+    });
+  }
+
+  /**
+   * The order every message goes through: the idempotency key first (a replay returns the stored
+   * result and spends no budget; a key another request still holds is 409, a key used for
+   * another request 422), then one unit of the account's message budget (429), then the work.
+   * The key's row is claimed before the work and completed in the transaction that stores the
+   * messages; a failure frees it, so a retry after a failure runs anew.
+   */
+  async #once(
+    principal: Principal,
+    botId: string,
+    body: PostMessageBody,
+    key: string | undefined,
+    work: (
+      complete: (tx: ConversationsRepository, result: ChatResult) => Promise<void>,
+    ) => Promise<ChatResult>,
+  ): Promise<ChatResult> {
+    if (key === undefined) {
+      await spendAccountBudget(this.#messageLimiter, principal);
+      return work(async () => undefined);
     }
-    options.signal?.throwIfAborted();
-    return this.#store(principal, botId, conversation, body.text, reply);
+    const { accountId } = principal;
+    const fingerprint = fingerprintOf(botId, body);
+    const claim = await this.#conversations.claimIdempotencyKey({
+      accountId,
+      key,
+      fingerprint,
+      ttlSeconds: this.#idempotencyTtlSeconds,
+    });
+    if (claim.state !== 'claimed') {
+      if (claim.fingerprint !== fingerprint) throw new AppError('SWY_ERR_IDEMPOTENCY_KEY_REUSED');
+      if (claim.state === 'pending') throw new AppError('SWY_ERR_IDEMPOTENCY_KEY_IN_USE');
+      return claim.response as ChatResult;
+    }
+    try {
+      await spendAccountBudget(this.#messageLimiter, principal);
+      return await work((tx, result) => tx.completeIdempotencyKey(accountId, key, result));
+    } catch (error) {
+      await this.#conversations.releaseIdempotencyKey(accountId, key).catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Checks the bot and the conversation before any upstream call is made. */
@@ -117,6 +192,7 @@ export class ChatService {
     conversation: Conversation | undefined,
     text: string,
     replyText: string,
+    complete: (tx: ConversationsRepository, result: ChatResult) => Promise<void>,
   ): Promise<ChatResult> {
     return this.db.transaction(async (tx) => {
       const repo = new ConversationsRepository(tx);
@@ -126,7 +202,9 @@ export class ChatService {
         { role: 'user', text },
         { role: 'bot', text: replyText },
       ]);
-      return { conversationId: id, botId, message: message!, reply: reply! };
+      const result = { conversationId: id, botId, message: message!, reply: reply! };
+      await complete(repo, result);
+      return result;
     });
   }
 }

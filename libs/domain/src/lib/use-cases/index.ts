@@ -1,6 +1,6 @@
 export { AccountsService } from './accounts.service.js';
 export { ChatService } from './chat.service.js';
-export type { ChatResult, StreamOptions } from './chat.service.js';
+export type { ChatResult, ChatServiceOptions, StreamOptions } from './chat.service.js';
 export { ConversationsService } from './conversations.service.js';
 export { createServices } from './services.js';
 export type { ServiceDependencies, Services } from './services.js';
@@ -11,3 +11,6 @@ export type {
   StreamConversation,
   StreamConversationOptions,
 } from './stream-conversation.js';
+export type { Limiter, LimitDecision } from './limiter.js';
+export { spendAccountBudget } from './account-limits.js';
+export type { AccountLimits } from './account-limits.js';

@@ -6,6 +6,8 @@ import type { UpstreamClient } from '../upstream/index.js';
 import { AccountsService } from './accounts.service.js';
 import { ChatService } from './chat.service.js';
 import { ConversationsService } from './conversations.service.js';
+import { spendAccountBudget, type AccountLimits } from './account-limits.js';
+import type { Limiter } from './limiter.js';
 
 export interface ServiceDependencies {
   readonly db: Database;
@@ -19,6 +21,17 @@ export interface ServiceDependencies {
   readonly ensembleSources: number;
   /** SESSION_TTL_SECONDS */
   readonly sessionTtlSeconds: number;
+  /** IDEMPOTENCY_TTL_SECONDS */
+  readonly idempotencyTtlSeconds: number;
+  /**
+   * Per-account budgets (the app builds them from MESSAGE_RATE_* and PROXY_RATE_*, in memory or
+   * in Redis). One left out is no limit: only tests and tools leave them out.
+   */
+  readonly limiters?: {
+    /** Bot messages: HTTP posts and WebSocket message frames draw from this one budget. */
+    readonly messages?: Limiter;
+    readonly proxy?: Limiter;
+  };
 }
 
 export interface Services {
@@ -26,6 +39,7 @@ export interface Services {
   readonly accounts: AccountsService;
   readonly chat: ChatService;
   readonly conversations: ConversationsService;
+  readonly limits: AccountLimits;
 }
 
 /** Everything the routes call, wired once per app. */
@@ -37,7 +51,14 @@ export function createServices(deps: ServiceDependencies): Services {
       deps.db,
       { upstream: deps.upstream, ensembleSources: deps.ensembleSources },
       deps.bots ?? defaultBots,
+      {
+        idempotencyTtlSeconds: deps.idempotencyTtlSeconds,
+        messageLimiter: deps.limiters?.messages,
+      },
     ),
     conversations: new ConversationsService(deps.db),
+    limits: {
+      proxy: (principal) => spendAccountBudget(deps.limiters?.proxy, principal),
+    },
   };
 }

@@ -55,12 +55,12 @@ export function streamConversation(options: StreamConversationOptions): StreamCo
       }
       const checked = check(parsed);
       if ('error' in checked) throw checked.error;
-      const { text: message, conversationId } = checked.value;
+      const { text: message, conversationId, idempotencyKey } = checked.value;
       const result = await chat.stream(
         principal,
         botId,
         conversationId === undefined ? { text: message } : { text: message, conversationId },
-        { signal, onChunk: (delta) => send({ type: 'chunk', delta }) },
+        { signal, onChunk: (delta) => send({ type: 'chunk', delta }), idempotencyKey },
       );
       await send({
         type: 'done',
@@ -73,7 +73,14 @@ export function streamConversation(options: StreamConversationOptions): StreamCo
       if (signal.aborted) return;
       const reported = toAppError(error);
       options.onError?.(error, reported);
-      await Promise.resolve(send({ type: 'error', ...reported.toEnvelope() })).catch(
+      // A rate limit's Retry-After travels in the frame: a socket has no headers after the upgrade.
+      const retryAfter = Number(reported.headers?.['Retry-After']);
+      const frame: OutgoingFrame = {
+        type: 'error',
+        ...(retryAfter > 0 ? { retryAfter } : {}),
+        ...reported.toEnvelope(),
+      };
+      await Promise.resolve(send(frame)).catch(
         () => undefined,
       );
     }

@@ -73,6 +73,24 @@ const toMessage = (row: MessageRow): Message => ({
   createdAt: iso(row.created_at),
 });
 
+/**
+ * Where an Idempotency-Key stands for one account: `claimed` (this caller inserted it and does
+ * the work), `pending` (another request holds it and has not answered yet) or `done` (the
+ * first answer, to replay). `fingerprint` is the request the key was first used for.
+ */
+export type IdempotencyClaim =
+  | { readonly state: 'claimed' }
+  | { readonly state: 'pending'; readonly fingerprint: string }
+  | { readonly state: 'done'; readonly fingerprint: string; readonly response: unknown };
+
+export interface IdempotencyKeyInput {
+  readonly accountId: string;
+  readonly key: string;
+  readonly fingerprint: string;
+  /** Keys older than this count as never used (IDEMPOTENCY_TTL_SECONDS). */
+  readonly ttlSeconds: number;
+}
+
 export class ConversationsRepository {
   constructor(private readonly db: Queryable) {}
 
@@ -157,5 +175,55 @@ export class ConversationsRepository {
     const items = rows.slice(0, page.limit).map(toMessage);
     const last = items.at(-1);
     return { items, nextCursor: more && last ? encodeCursor({ seq: last.seq }) : null };
+  }
+
+  /**
+   * Claims `key` for `accountId`, or says who has it. Each statement commits on its own (call it
+   * outside a transaction), so a concurrent request with the same key sees the claim at once;
+   * the primary key decides which of two concurrent INSERTs wins. The account's keys older than
+   * `ttlSeconds` are deleted first: an expired key is free again.
+   */
+  async claimIdempotencyKey(input: IdempotencyKeyInput): Promise<IdempotencyClaim> {
+    const { accountId, key, fingerprint, ttlSeconds } = input;
+    await this.db.query(
+      `DELETE FROM idempotency_keys
+        WHERE account_id = $1 AND created_at <= now() - make_interval(secs => $2)`,
+      [accountId, ttlSeconds],
+    );
+    // Twice at most: a holder that failed between our INSERT and our SELECT freed the key.
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const inserted = await this.db.query(
+        `INSERT INTO idempotency_keys (account_id, key, fingerprint) VALUES ($1, $2, $3)
+         ON CONFLICT (account_id, key) DO NOTHING RETURNING key`,
+        [accountId, key, fingerprint],
+      );
+      if (inserted.rows.length > 0) return { state: 'claimed' };
+      const { rows } = await this.db.query<{ fingerprint: string; response: unknown }>(
+        `SELECT fingerprint, response FROM idempotency_keys WHERE account_id = $1 AND key = $2`,
+        [accountId, key],
+      );
+      const row = rows[0];
+      if (!row) continue;
+      return row.response === null
+        ? { state: 'pending', fingerprint: row.fingerprint }
+        : { state: 'done', fingerprint: row.fingerprint, response: row.response };
+    }
+    return { state: 'pending', fingerprint };
+  }
+
+  /** Stores the answer of a claimed key; call in the transaction that stores the messages. */
+  async completeIdempotencyKey(accountId: string, key: string, response: unknown): Promise<void> {
+    await this.db.query(
+      `UPDATE idempotency_keys SET response = $3::jsonb WHERE account_id = $1 AND key = $2`,
+      [accountId, key, JSON.stringify(response)],
+    );
+  }
+
+  /** Frees a claimed key whose request failed (nothing was stored), so a retry runs anew. */
+  async releaseIdempotencyKey(accountId: string, key: string): Promise<void> {
+    await this.db.query(
+      `DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND response IS NULL`,
+      [accountId, key],
+    );
   }
 }

@@ -3,5 +3,13 @@ export type { Account, AccountWithHash } from './accounts.repository.js';
 export { SessionsRepository } from './sessions.repository.js';
 export type { SessionOwner } from './sessions.repository.js';
 export { ConversationsRepository } from './conversations.repository.js';
-export type { Conversation, Message, Page, PageRequest, Role } from './conversations.repository.js';
+export type {
+  Conversation,
+  IdempotencyClaim,
+  IdempotencyKeyInput,
+  Message,
+  Page,
+  PageRequest,
+  Role,
+} from './conversations.repository.js';
 export { decodePositionCursor, encodeCursor } from './cursor.js';

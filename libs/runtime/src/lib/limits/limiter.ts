@@ -13,8 +13,7 @@ export interface Limiter {
 }
 
 export type LimitDecision =
-  | { readonly allowed: true }
-  | { readonly allowed: false; readonly retryAfterSeconds: number };
+  { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
 
 export interface LimiterOptions {
   /** Units per window. */
