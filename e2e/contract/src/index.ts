@@ -21,3 +21,5 @@ export { runShutdownSuite } from './suites/shutdown.js';
 export { runSecurityHeadersSuite } from './suites/security-headers.js';
 export { runAgreedBehaviourSuite } from './suites/agreed-behaviour.js';
 export { runClientGoneSuite } from './suites/client-gone.js';
+export { runIdempotencySuite } from './suites/idempotency.js';
+export { runRouteLimitsSuite } from './suites/route-limits.js';

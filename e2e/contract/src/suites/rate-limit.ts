@@ -15,7 +15,7 @@ import { reportCases } from './report.js';
 /** Where the Redis variant finds a server; CI=true makes an unreachable one a failure. */
 export const TEST_REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
-async function redisAnswers(url: string): Promise<string | undefined> {
+export async function redisAnswers(url: string): Promise<string | undefined> {
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: 1_000,
