@@ -3,7 +3,13 @@ import { databaseTargets, buildAccount } from '@switchyard/persistence/testing';
 import { hashPassword, verifyPassword } from '../src/lib/auth/index.js';
 import type { Database } from '@switchyard/persistence';
 import type { UpstreamClient } from '../src/lib/upstream/index.js';
-import { createServices, type Principal, type Services } from '../src/lib/use-cases/index.js';
+import {
+  createServices,
+  type Limiter,
+  type LimitDecision,
+  type Principal,
+  type Services,
+} from '../src/lib/use-cases/index.js';
 
 const noUpstream: UpstreamClient = {
   json: () => Promise.reject(new Error('echo needs no upstream')),
@@ -178,6 +184,77 @@ describe.each(targets)('use cases on $kind', (target) => {
         conversations: [expect.objectContaining({ id: ids[0] })],
         nextCursor: null,
       });
+    });
+  });
+
+  describe('message budget and idempotency keys', () => {
+    /** A limiter that says what `decide` says and counts the units taken. */
+    function fakeLimiter(decide: () => LimitDecision): Limiter & { taken: number } {
+      return {
+        taken: 0,
+        async consume() {
+          const decision = decide();
+          if (decision.allowed) this.taken += 1;
+          return decision;
+        },
+        async reset() {},
+      };
+    }
+    const withLimiter = (messages: Limiter) =>
+      createServices({
+        db,
+        passwords: { hash: hashPassword, verify: verifyPassword },
+        upstream: noUpstream,
+        ensembleSources: 1,
+        sessionTtlSeconds: 600,
+        idempotencyTtlSeconds: 86_400,
+        limiters: { messages },
+      });
+
+    it_('spends one unit per message, none on a replay, and stores the first answer', async () => {
+      const { principal } = await signedIn();
+      const limiter = fakeLimiter(() => ({ allowed: true }));
+      const chat = withLimiter(limiter).chat;
+      const first = await chat.send(principal, 'echo', { text: 'hi' }, undefined, 'key-1');
+      const again = await chat.send(principal, 'echo', { text: 'hi' }, undefined, 'key-1');
+      expect(again).toEqual(first);
+      expect(limiter.taken).toBe(1);
+      const streamed = await chat.stream(
+        principal,
+        'echo',
+        { text: 'hi' },
+        {
+          onChunk: () => {
+            throw new Error('a replay streams nothing');
+          },
+          idempotencyKey: 'key-1',
+        },
+      );
+      expect(streamed).toEqual(first);
+      await expect(
+        chat.send(principal, 'echo', { text: 'other' }, undefined, 'key-1'),
+      ).rejects.toMatchObject({ code: 'SWY_ERR_IDEMPOTENCY_KEY_REUSED', status: 422 });
+      expect(limiter.taken).toBe(1);
+    });
+
+    it_('answers 429 past the budget with Retry-After and frees the key it claimed', async () => {
+      const { principal } = await signedIn();
+      let allowed = false;
+      const limiter = fakeLimiter(() =>
+        allowed ? { allowed: true } : { allowed: false, retryAfterSeconds: 7 },
+      );
+      const chat = withLimiter(limiter).chat;
+      await expect(
+        chat.send(principal, 'echo', { text: 'hi' }, undefined, 'key-2'),
+      ).rejects.toMatchObject({
+        code: 'SWY_ERR_RATE_LIMITED',
+        status: 429,
+        headers: { 'Retry-After': '7' },
+      });
+      allowed = true;
+      await expect(
+        chat.send(principal, 'echo', { text: 'hi' }, undefined, 'key-2'),
+      ).resolves.toMatchObject({ reply: { text: 'echo: hi' } });
     });
   });
 });

@@ -45,12 +45,19 @@ describe.each(targets)('repositories on $kind', (target) => {
     it_('reports the schema at the newest version and applies nothing twice', async () => {
       const again = await migrate(db);
       expect(again.applied).toEqual([]);
-      expect(again.to).toBe(2);
+      // 004: the idempotency keys (003 is the sessions helper's; renumbered at merge).
+      expect(again.to).toBe(4);
       const { rows } = await db.query<{ table_name: string }>(
         `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
       );
       expect(rows.map((r) => r.table_name)).toEqual(
-        expect.arrayContaining(['accounts', 'conversations', 'messages', 'sessions']),
+        expect.arrayContaining([
+          'accounts',
+          'conversations',
+          'idempotency_keys',
+          'messages',
+          'sessions',
+        ]),
       );
     });
   });
@@ -195,6 +202,67 @@ describe.each(targets)('repositories on $kind', (target) => {
           status: 400,
         });
       }
+    });
+  });
+
+  describe('ConversationsRepository: idempotency keys', () => {
+    const ttlSeconds = 3_600;
+
+    it_('claims a key once; the others see it pending, then done with its answer', async () => {
+      const { id: accountId } = await newAccount();
+      const input = { accountId, key: 'k-1', fingerprint: 'f-1', ttlSeconds };
+      expect(await conversations.claimIdempotencyKey(input)).toEqual({ state: 'claimed' });
+      expect(await conversations.claimIdempotencyKey(input)).toEqual({
+        state: 'pending',
+        fingerprint: 'f-1',
+      });
+      await conversations.completeIdempotencyKey(accountId, 'k-1', { answer: [1, 'two'] });
+      // Releasing a completed key keeps it: only a failed (pending) claim is freed.
+      await conversations.releaseIdempotencyKey(accountId, 'k-1');
+      expect(await conversations.claimIdempotencyKey({ ...input, fingerprint: 'other' })).toEqual({
+        state: 'done',
+        fingerprint: 'f-1',
+        response: { answer: [1, 'two'] },
+      });
+    });
+
+    it_('lets exactly one of concurrent claims win (the primary key decides)', async () => {
+      const { id: accountId } = await newAccount();
+      const claims = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          conversations.claimIdempotencyKey({
+            accountId,
+            key: 'race',
+            fingerprint: 'f',
+            ttlSeconds,
+          }),
+        ),
+      );
+      expect(claims.filter((c) => c.state === 'claimed')).toHaveLength(1);
+      expect(claims.filter((c) => c.state === 'pending')).toHaveLength(9);
+    });
+
+    it_('forgets a key older than the TTL and frees a released one', async () => {
+      const { id: accountId } = await newAccount();
+      const input = { accountId, key: 'old', fingerprint: 'f', ttlSeconds };
+      await conversations.claimIdempotencyKey(input);
+      await conversations.completeIdempotencyKey(accountId, 'old', { n: 1 });
+      await db.query(
+        `UPDATE idempotency_keys SET created_at = now() - interval '3601 seconds'
+          WHERE account_id = $1`,
+        [accountId],
+      );
+      // Past the TTL the row is purged and the key is new again, whatever the request.
+      expect(await conversations.claimIdempotencyKey({ ...input, fingerprint: 'another' })).toEqual(
+        { state: 'claimed' },
+      );
+      const { rows } = await db.query<{ fingerprint: string }>(
+        'SELECT fingerprint FROM idempotency_keys WHERE account_id = $1',
+        [accountId],
+      );
+      expect(rows).toEqual([{ fingerprint: 'another' }]);
+      await conversations.releaseIdempotencyKey(accountId, 'old');
+      expect(await conversations.claimIdempotencyKey(input)).toEqual({ state: 'claimed' });
     });
   });
 

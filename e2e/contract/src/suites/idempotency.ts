@@ -173,13 +173,18 @@ export async function runIdempotencySuite(subject: AppUnderTest): Promise<void> 
             .send(body);
           expectError('postMessage', missing, 404, 'SWY_ERR_CONVERSATION_NOT_FOUND');
         }
-        // The failed request freed the key, so it may now name another request.
-        await api()
-          .post('/v1/bots/echo/messages')
-          .set(account.auth)
-          .set('idempotency-key', key)
-          .send({ text: 'now it works' })
-          .expect(201);
+        // The failed request freed the key, so it may now name another request, whose answer
+        // is the one kept.
+        const works = () =>
+          api()
+            .post('/v1/bots/echo/messages')
+            .set(account.auth)
+            .set('idempotency-key', key)
+            .send({ text: 'now it works' })
+            .expect(201);
+        const first = await works();
+        expect((await works()).body).toEqual(first.body);
+        expect(await stored(account.id)).toEqual({ messages: 2, conversations: 1 });
       });
 
       it('replays a WebSocket frame with the same idempotencyKey, in one key space with HTTP', async () => {
