@@ -12,5 +12,5 @@ CREATE TABLE idempotency_keys (
   created_at  timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (account_id, key)
 );
--- Serves the purge of keys past IDEMPOTENCY_TTL_SECONDS.
+-- Serves the purge of keys past IDEMPOTENCY_TTL_SECONDS (of every account, at each use of a key).
 CREATE INDEX idempotency_keys_created_at_idx ON idempotency_keys (created_at);

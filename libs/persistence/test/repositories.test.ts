@@ -242,15 +242,22 @@ describe.each(targets)('repositories on $kind', (target) => {
       expect(claims.filter((c) => c.state === 'pending')).toHaveLength(9);
     });
 
-    it_('forgets a key older than the TTL and frees a released one', async () => {
+    it_("forgets a key older than the TTL, any account's, and frees a released one", async () => {
       const { id: accountId } = await newAccount();
+      const { id: elsewhere } = await newAccount();
+      await conversations.claimIdempotencyKey({
+        accountId: elsewhere,
+        key: 'gone',
+        fingerprint: 'f',
+        ttlSeconds,
+      });
       const input = { accountId, key: 'old', fingerprint: 'f', ttlSeconds };
       await conversations.claimIdempotencyKey(input);
       await conversations.completeIdempotencyKey(accountId, 'old', { n: 1 });
       await db.query(
         `UPDATE idempotency_keys SET created_at = now() - interval '3601 seconds'
-          WHERE account_id = $1`,
-        [accountId],
+          WHERE account_id = ANY($1::uuid[])`,
+        [[accountId, elsewhere]],
       );
       // Past the TTL the row is purged and the key is new again, whatever the request.
       expect(await conversations.claimIdempotencyKey({ ...input, fingerprint: 'another' })).toEqual(
@@ -261,6 +268,11 @@ describe.each(targets)('repositories on $kind', (target) => {
         [accountId],
       );
       expect(rows).toEqual([{ fingerprint: 'another' }]);
+      // The other account's expired key was purged too.
+      const purged = await db.query('SELECT 1 FROM idempotency_keys WHERE account_id = $1', [
+        elsewhere,
+      ]);
+      expect(purged.rows).toEqual([]);
       await conversations.releaseIdempotencyKey(accountId, 'old');
       expect(await conversations.claimIdempotencyKey(input)).toEqual({ state: 'claimed' });
     });

@@ -80,9 +80,7 @@ export function streamConversation(options: StreamConversationOptions): StreamCo
         ...(retryAfter > 0 ? { retryAfter } : {}),
         ...reported.toEnvelope(),
       };
-      await Promise.resolve(send(frame)).catch(
-        () => undefined,
-      );
+      await Promise.resolve(send(frame)).catch(() => undefined);
     }
   }
 

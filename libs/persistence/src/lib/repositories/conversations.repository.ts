@@ -180,15 +180,15 @@ export class ConversationsRepository {
   /**
    * Claims `key` for `accountId`, or says who has it. Each statement commits on its own (call it
    * outside a transaction), so a concurrent request with the same key sees the claim at once;
-   * the primary key decides which of two concurrent INSERTs wins. The account's keys older than
-   * `ttlSeconds` are deleted first: an expired key is free again.
+   * the primary key decides which of two concurrent INSERTs wins. Every key older than
+   * `ttlSeconds`, of any account, is deleted first (the created_at index finds them, each row is
+   * deleted once): an expired key is free again and the table holds one TTL's keys.
    */
   async claimIdempotencyKey(input: IdempotencyKeyInput): Promise<IdempotencyClaim> {
     const { accountId, key, fingerprint, ttlSeconds } = input;
     await this.db.query(
-      `DELETE FROM idempotency_keys
-        WHERE account_id = $1 AND created_at <= now() - make_interval(secs => $2)`,
-      [accountId, ttlSeconds],
+      `DELETE FROM idempotency_keys WHERE created_at <= now() - make_interval(secs => $1)`,
+      [ttlSeconds],
     );
     // Twice at most: a holder that failed between our INSERT and our SELECT freed the key.
     for (let attempt = 0; attempt < 2; attempt += 1) {
