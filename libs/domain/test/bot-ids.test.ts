@@ -28,12 +28,16 @@ describe('ChatService with an injected registry', () => {
   registry.register('parrot', EchoBot);
   // A valid router key, but not a bot id: never found.
   registry.register('Parrot_2', EchoBot);
-  const chat = new ChatService(noDatabase, noContext, registry);
+  const chat = new ChatService(noDatabase, noContext, registry, { idempotencyTtlSeconds: 60 });
 
   it('hasBot reads the injected registry, not the global one', () => {
     expect(chat.hasBot('parrot')).toBe(true);
     expect(chat.hasBot('echo')).toBe(false);
-    expect(new ChatService(noDatabase, noContext).hasBot('echo')).toBe(true);
+    expect(
+      new ChatService(noDatabase, noContext, undefined, { idempotencyTtlSeconds: 60 }).hasBot(
+        'echo',
+      ),
+    ).toBe(true);
   });
 
   it('hasBot is false for a name outside BOT_ID_PATTERN, even if the router holds it', () => {

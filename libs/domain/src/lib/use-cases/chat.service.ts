@@ -26,7 +26,7 @@ export interface StreamOptions {
 
 export interface ChatServiceOptions {
   /** IDEMPOTENCY_TTL_SECONDS: how long a key's first answer is replayed. */
-  readonly idempotencyTtlSeconds?: number;
+  readonly idempotencyTtlSeconds: number;
   /** MESSAGE_RATE_*: one unit per message, HTTP or WebSocket; unset: no limit. */
   readonly messageLimiter?: Limiter | undefined;
 }
@@ -47,10 +47,11 @@ export class ChatService {
     private readonly db: Database,
     private readonly botContext: BotContext,
     private readonly registry: Router<BotClass> = defaultBots,
-    options: ChatServiceOptions = {},
+    // Required, as every setting: IDEMPOTENCY_TTL_SECONDS has its default in the config schema.
+    options: ChatServiceOptions,
   ) {
     this.#conversations = new ConversationsRepository(db);
-    this.#idempotencyTtlSeconds = options.idempotencyTtlSeconds ?? 86_400;
+    this.#idempotencyTtlSeconds = options.idempotencyTtlSeconds;
     this.#messageLimiter = options.messageLimiter;
   }
 
