@@ -30,6 +30,8 @@ describe.each(targets)('use cases on $kind', (target) => {
       upstream: noUpstream,
       ensembleSources: 1,
       sessionTtlSeconds: 600,
+      maxReplyChars: 100_000,
+      streamReplyTimeoutMs: 60_000,
     });
   });
   afterAll(async () => {

@@ -19,6 +19,10 @@ export interface ServiceDependencies {
   readonly ensembleSources: number;
   /** SESSION_TTL_SECONDS */
   readonly sessionTtlSeconds: number;
+  /** MAX_REPLY_CHARS */
+  readonly maxReplyChars: number;
+  /** STREAM_REPLY_TIMEOUT_MS */
+  readonly streamReplyTimeoutMs: number;
 }
 
 export interface Services {
@@ -35,7 +39,12 @@ export function createServices(deps: ServiceDependencies): Services {
     accounts: new AccountsService(deps.db, deps.passwords, deps.sessionTtlSeconds),
     chat: new ChatService(
       deps.db,
-      { upstream: deps.upstream, ensembleSources: deps.ensembleSources },
+      {
+        upstream: deps.upstream,
+        ensembleSources: deps.ensembleSources,
+        maxReplyChars: deps.maxReplyChars,
+        streamReplyTimeoutMs: deps.streamReplyTimeoutMs,
+      },
       deps.bots ?? defaultBots,
     ),
     conversations: new ConversationsService(deps.db),
