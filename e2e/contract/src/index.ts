@@ -16,6 +16,7 @@ export { runProxySafetySuite } from './suites/proxy-safety.js';
 export { runLogSecrecySuite } from './suites/log-secrecy.js';
 export { runUpstreamFaultSuite, FAULT_TIMEOUT_MS } from './suites/upstream-faults.js';
 export type { FaultProfile } from './suites/upstream-faults.js';
+export { runUpstreamBoundsSuite } from './suites/upstream-bounds.js';
 export { runDatabaseOutageSuite } from './suites/database-outage.js';
 export { runShutdownSuite } from './suites/shutdown.js';
 export { runSecurityHeadersSuite } from './suites/security-headers.js';

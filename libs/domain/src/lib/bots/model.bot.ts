@@ -89,7 +89,8 @@ export class ModelBot implements Bot {
         if (delta.length > 0) yield storableText('model', delta);
       }
     } catch (error) {
-      const ours = error instanceof AppError && error.code === 'SWY_ERR_UPSTREAM_TIMEOUT';
+      // The client's calls carried the deadline: whatever they made of its abort, it is ours.
+      const ours = error instanceof AppError && error.message === late().message;
       if (deadline.aborted && !signal?.aborted && !ours) throw late(error);
       throw error;
     }

@@ -6,9 +6,10 @@ import { MODEL_NAME } from './content.js';
  * client should take (`huge`), one NDJSON line without end (`longline`), a stream that drips a
  * delta at a steady pace for ever (`drip`), and text with a NUL (`nul`). Each has the shape of
  * the route it answers (a completion, a model stream, a source's answer), so only the fault
- * itself is wrong.
+ * itself is wrong. On a stream, `huge` lines are mostly padding (one character of reply each)
+ * and `wordy` lines are all reply: the first passes a byte bound, the second a length bound.
  */
-export const CONTENT_FAULTS = ['huge', 'longline', 'drip', 'nul'] as const;
+export const CONTENT_FAULTS = ['huge', 'wordy', 'longline', 'drip', 'nul'] as const;
 export type ContentFault = (typeof CONTENT_FAULTS)[number];
 
 /** What a route answers: `/model/complete`, `/model/stream` or `/sources/:id/answer`. */
@@ -103,10 +104,11 @@ class DripReadable extends Readable {
 }
 
 const xs = (size: number) => 'x'.repeat(size);
-/** Whole NDJSON delta lines of about 1 KiB each, about `size` bytes of them. */
-const DELTA_LINE = `${JSON.stringify({ delta: xs(1000) })}\n`;
-const deltaLines = (size: number) =>
-  DELTA_LINE.repeat(Math.max(1, Math.floor(size / DELTA_LINE.length)));
+/** Whole NDJSON lines of about 1 KiB each, about `size` bytes of them. */
+const linesOf = (line: string) => (size: number) =>
+  line.repeat(Math.max(1, Math.floor(size / line.length)));
+const paddedLines = linesOf(`${JSON.stringify({ delta: 'x', pad: xs(1000) })}\n`);
+const wordyLines = linesOf(`${JSON.stringify({ delta: xs(1000) })}\n`);
 
 function jsonAround(kind: 'completion' | 'source'): [string, string] {
   return kind === 'completion'
@@ -125,7 +127,9 @@ export function contentFaultBody(
     const done = `${JSON.stringify({ done: true, tokens: 1 })}\n`;
     switch (fault) {
       case 'huge':
-        return { body: new FillerReadable('', bytes, done, deltaLines), type };
+        return { body: new FillerReadable('', bytes, done, paddedLines), type };
+      case 'wordy':
+        return { body: new FillerReadable('', bytes, done, wordyLines), type };
       case 'longline':
         return { body: new FillerReadable('{"delta":"', bytes, `"}\n${done}`, xs), type };
       case 'drip':
@@ -138,6 +142,7 @@ export function contentFaultBody(
   const [head, tail] = jsonAround(kind);
   switch (fault) {
     case 'huge':
+    case 'wordy':
     case 'longline':
       return { body: new FillerReadable(head, bytes, tail, xs), type };
     case 'drip':

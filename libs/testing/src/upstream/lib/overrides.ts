@@ -8,7 +8,7 @@ export const DEFAULT_FAULT_STATUS = 503;
 /** Request header that injects a fault, for callers that cannot change the URL (proxies). */
 export const FAULT_HEADER = 'x-upstream-fault';
 
-// The last four are content faults (lib/content-faults.ts): a standing fault only.
+// The last five are content faults (lib/content-faults.ts): a standing fault only.
 export const FAULTS = [
   'hang',
   'reset',
@@ -16,6 +16,7 @@ export const FAULTS = [
   '5xx',
   'close',
   'huge',
+  'wordy',
   'longline',
   'drip',
   'nul',

@@ -83,6 +83,7 @@ const faultsPlugin: FastifyPluginAsync<FaultsPluginOptions> = async (
         reply.header(FAULT_HEADER, 'slow');
         return;
       case 'huge':
+      case 'wordy':
       case 'longline':
       case 'drip':
       case 'nul': {
