@@ -5,10 +5,12 @@ export {
   describeEachTarget,
   describeTarget,
   expectError,
+  failOnInternalErrors,
   signUp,
   useEnvironment,
 } from './support.js';
-export type { Account, UsedEnvironment } from './support.js';
+export type { Account, GuardedApp, UsedEnvironment } from './support.js';
+export { runInternalErrorGuardSuite } from './suites/internal-error-guard.js';
 export { runBadInputSuite } from './suites/bad-input.js';
 export { expectDocumented } from './suites/openapi-check.js';
 export { runRateLimitSuite, TEST_REDIS_URL } from './suites/rate-limit.js';

@@ -115,7 +115,14 @@ describe('model bot', () => {
   it('answers a completion of exactly MAX_REPLY_CHARS and refuses one character more', async () => {
     const bounded = (completion: string) =>
       bots
-        .create('model', context(scriptedUpstream(() => ({ completion })), 3, { maxReplyChars: 5 }))
+        .create(
+          'model',
+          context(
+            scriptedUpstream(() => ({ completion })),
+            3,
+            { maxReplyChars: 5 },
+          ),
+        )
         .reply({ text: 'x' });
     expect(await bounded('12345')).toBe('12345');
     await expect(bounded('123456')).rejects.toMatchObject({
@@ -127,7 +134,14 @@ describe('model bot', () => {
   it('stops a stream at MAX_REPLY_CHARS', async () => {
     const lines = ['{"delta":"123"}', '{"delta":"45"}', '{"delta":"6"}', '{"done":true}'];
     const seen: string[] = [];
-    const bot = bots.create('model', context(scriptedUpstream(() => lines), 3, { maxReplyChars: 5 }));
+    const bot = bots.create(
+      'model',
+      context(
+        scriptedUpstream(() => lines),
+        3,
+        { maxReplyChars: 5 },
+      ),
+    );
     await expect(
       (async () => {
         for await (const delta of bot.stream({ text: 'x' })) seen.push(delta);

@@ -12,7 +12,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectDocumented } from './openapi-check.js';
 import { reportCases } from './report.js';
-import { signUp, type Account } from '../support.js';
+import { failOnInternalErrors, signUp, type Account } from '../support.js';
 
 /** The bounds this suite runs the apps with, small so that a case crosses them cheaply. */
 export const BOUNDS = {
@@ -155,9 +155,10 @@ export async function runUpstreamBoundsSuite(subject: AppUnderTest): Promise<voi
 
   describe(`${subject.name} within its upstream bounds`, () => {
     let env: Environment;
+    const guarded = failOnInternalErrors(subject);
 
     beforeAll(async () => {
-      env = await startEnvironment(subject, pglite, {
+      env = await startEnvironment(guarded, pglite, {
         overrides: () => ({
           ...Object.fromEntries(Object.entries(BOUNDS).map(([k, v]) => [k, String(v)])),
           UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),

@@ -42,7 +42,11 @@ export const ConfigSchema = Type.Object({
     default: 4 * 1024 * 1024,
   }),
   /** Longest NDJSON line a streamed upstream reply may send, in bytes. */
-  UPSTREAM_MAX_LINE_BYTES: Type.Integer({ minimum: 256, maximum: 64 * 1024 * 1024, default: 65_536 }),
+  UPSTREAM_MAX_LINE_BYTES: Type.Integer({
+    minimum: 256,
+    maximum: 64 * 1024 * 1024,
+    default: 65_536,
+  }),
   /** Overall deadline of a streamed bot reply, however steadily the upstream drips. */
   STREAM_REPLY_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 600_000, default: 60_000 }),
   /** Longest bot reply the gateway stores, in characters (UTF-16 code units). */
