@@ -77,8 +77,12 @@ export function createApp({
     upstream: new FetchUpstreamClient({
       baseUrls: { model: config.MODEL_URL, knowledge: config.KNOWLEDGE_URL },
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      maxResponseBytes: config.UPSTREAM_MAX_RESPONSE_BYTES,
+      maxLineBytes: config.UPSTREAM_MAX_LINE_BYTES,
     }),
     ensembleSources: config.ENSEMBLE_SOURCES,
+    maxReplyChars: config.MAX_REPLY_CHARS,
+    streamReplyTimeoutMs: config.STREAM_REPLY_TIMEOUT_MS,
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
     idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
     limiters: accountLimiters(config, redis),

@@ -12,6 +12,8 @@ beforeAll(async () => {
     baseUrls: { model: upstream.url, knowledge: upstream.url },
     timeoutMs: 300,
     concurrency: 3,
+    maxResponseBytes: 1 << 20,
+    maxLineBytes: 1 << 16,
   });
 });
 
@@ -81,6 +83,8 @@ describe('UndiciUpstreamClient.json', () => {
       baseUrls: { model: `${upstream.url}/anything/`, knowledge: `${upstream.url}/anything` },
       timeoutMs: 1_000,
       concurrency: 1,
+      maxResponseBytes: 1 << 20,
+      maxLineBytes: 1 << 16,
     });
     try {
       const echo = await below.json<{ path: string; args: unknown }>({
@@ -126,6 +130,8 @@ describe('UndiciUpstreamClient.json', () => {
       baseUrls: { model: 'http://127.0.0.1:1', knowledge: 'http://127.0.0.1:1' },
       timeoutMs: 1_000,
       concurrency: 1,
+      maxResponseBytes: 1 << 20,
+      maxLineBytes: 1 << 16,
     });
     try {
       const refused = await failure(nowhere.json({ service: 'model', method: 'GET', path: '/' }));

@@ -5,10 +5,12 @@ export {
   describeEachTarget,
   describeTarget,
   expectError,
+  failOnInternalErrors,
   signUp,
   useEnvironment,
 } from './support.js';
-export type { Account, UsedEnvironment } from './support.js';
+export type { Account, GuardedApp, UsedEnvironment } from './support.js';
+export { runInternalErrorGuardSuite } from './suites/internal-error-guard.js';
 export { runBadInputSuite } from './suites/bad-input.js';
 export { expectDocumented } from './suites/openapi-check.js';
 export { runRateLimitSuite, TEST_REDIS_URL } from './suites/rate-limit.js';
@@ -16,6 +18,7 @@ export { runProxySafetySuite } from './suites/proxy-safety.js';
 export { runLogSecrecySuite } from './suites/log-secrecy.js';
 export { runUpstreamFaultSuite, FAULT_TIMEOUT_MS } from './suites/upstream-faults.js';
 export type { FaultProfile } from './suites/upstream-faults.js';
+export { runUpstreamBoundsSuite } from './suites/upstream-bounds.js';
 export { runDatabaseOutageSuite } from './suites/database-outage.js';
 export { runShutdownSuite } from './suites/shutdown.js';
 export { runSecurityHeadersSuite } from './suites/security-headers.js';

@@ -5,8 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { envelope, type ApiRouteName, type ErrorCodeValue } from '@switchyard/api-spec';
 import { databaseTargets, type DatabaseTarget } from '@switchyard/persistence/testing';
 import { startEnvironment, type AppUnderTest, type Environment } from '@switchyard/testing';
+import { pino } from 'pino';
 import request, { type Response } from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectDocumented } from './suites/openapi-check.js';
 
 export function buildCredentials(overrides: Partial<{ username: string; password: string }> = {}) {
@@ -91,6 +92,42 @@ export function describeTarget(
   });
 }
 
+/**
+ * "Any 5xx in any e2e suite fails it", for the 5xx that is a bug: `subject`, started with a
+ * logger at level error that keeps every line whose code is SWY_ERR_INTERNAL (the one code
+ * logged at error, libs/http-kit log-level.ts), and an afterEach in the enclosing describe that
+ * fails the case during which one was logged. A 502, 503 or 504 (an upstream or the database
+ * down, which suites cause on purpose) is logged at warn and passes. Call it inside a describe;
+ * an app that takes no logger (an AppUnderTest without one) logs as it always did.
+ */
+export interface GuardedApp extends AppUnderTest {
+  /** The SWY_ERR_INTERNAL lines logged since the last call; the guard's own test reads them. */
+  takeInternalErrors(): string[];
+}
+
+export function failOnInternalErrors(subject: AppUnderTest): GuardedApp {
+  const seen: string[] = [];
+  const logger = pino(
+    { level: 'error' },
+    {
+      write(line: string) {
+        if (line.includes('"code":"SWY_ERR_INTERNAL"')) seen.push(line.slice(0, 2_000));
+      },
+    },
+  );
+  afterEach(() => {
+    const lines = seen.splice(0);
+    // Named in the failure, so that the case's own assertions are not the only clue.
+    expect(lines, `${subject.name} logged an unexpected 500 SWY_ERR_INTERNAL`).toEqual([]);
+  });
+  return {
+    name: subject.name,
+    // The apps of apps.ts take a logger; the extra field is ignored by one that does not.
+    start: (options) => subject.start({ ...options, logger } as typeof options),
+    takeInternalErrors: () => seen.splice(0),
+  };
+}
+
 /** The environment of the enclosing describe, once its beforeAll has run. */
 export interface UsedEnvironment {
   readonly env: Environment;
@@ -101,7 +138,8 @@ export interface UsedEnvironment {
 
 /**
  * Starts the upstream stand-in, a fresh database of the target's kind and the app on both in
- * the enclosing describe's beforeAll, and closes them in its afterAll.
+ * the enclosing describe's beforeAll, and closes them in its afterAll. A case during which the
+ * app logs a SWY_ERR_INTERNAL fails (failOnInternalErrors).
  */
 export function useEnvironment(
   subject: AppUnderTest,
@@ -109,8 +147,9 @@ export function useEnvironment(
   options?: Parameters<typeof startEnvironment>[2],
 ): UsedEnvironment {
   let env: Environment | undefined;
+  const guarded = failOnInternalErrors(subject);
   beforeAll(async () => {
-    env = await startEnvironment(subject, target, options);
+    env = await startEnvironment(guarded, target, options);
   });
   afterAll(async () => {
     await env?.close();

@@ -3,8 +3,10 @@ import {
   allowedMethods,
   apiRoutes,
   buildOpenApiDocument,
+  ILL_FORMED,
   openApiPath,
   RequestValidator,
+  StreamClientFrameSchema,
 } from '../src/index.js';
 
 describe('RequestValidator', () => {
@@ -29,6 +31,37 @@ describe('RequestValidator', () => {
       { path: '/body/password', message: "must have required property 'password'" },
       { path: '/body/extra', message: 'is not allowed' },
     ]);
+  });
+
+  it('takes a UUID only in its 8-4-4-4-12 hex form, not as a urn:uuid: URN', () => {
+    const params = validator.compile(apiRoutes.listMessages.schema.params, 'params');
+    const id = '0f8fad5b-d9cb-469f-a165-70867728950e';
+    expect(params({ id })).toEqual({ value: { id } });
+    expect(params({ id: id.toUpperCase() })).toEqual({ value: { id: id.toUpperCase() } });
+    expect(params({ id: `urn:uuid:${id}` })).toMatchObject({
+      error: { details: [{ path: '/params/id', message: 'must match format "uuid"' }] },
+    });
+  });
+
+  it('refuses a lone surrogate in any string of any part, keys included, after the schema', () => {
+    const body = validator.compile(apiRoutes.postMessage.schema.body, 'body');
+    expect(body({ text: 'a\ud83d\ude00b' })).toEqual({ value: { text: 'a\ud83d\ude00b' } });
+    for (const text of ['a\ud800', '\udfff', '\udc00\ud800']) {
+      expect(body({ text })).toMatchObject({
+        error: {
+          code: 'SWY_ERR_VALIDATION',
+          details: [{ path: '/body/text', message: ILL_FORMED }],
+        },
+      });
+    }
+    const frame = validator.compile(StreamClientFrameSchema, 'body');
+    expect(frame(JSON.parse('{"type":"message","text":"x\\ud800"}'))).toMatchObject({
+      error: { details: [{ path: '/body/text', message: ILL_FORMED }] },
+    });
+    const query = validator.compile(apiRoutes.listConversations.schema.querystring, 'query');
+    expect(query({ cursor: 'c\ud800' })).toMatchObject({
+      error: { details: [{ path: '/query/cursor', message: ILL_FORMED }] },
+    });
   });
 });
 

@@ -34,9 +34,16 @@ function scriptedUpstream(
   };
 }
 
-const context = (upstream: UpstreamClient, ensembleSources = 3): BotContext => ({
+const context = (
+  upstream: UpstreamClient,
+  ensembleSources = 3,
+  bounds: Partial<Pick<BotContext, 'maxReplyChars' | 'streamReplyTimeoutMs'>> = {},
+): BotContext => ({
   upstream,
   ensembleSources,
+  maxReplyChars: 100_000,
+  streamReplyTimeoutMs: 60_000,
+  ...bounds,
 });
 
 async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
@@ -103,6 +110,88 @@ describe('model bot', () => {
         bots.create('model', context(scriptedUpstream(() => ['not json']))).stream({ text: 'x' }),
       ),
     ).rejects.toMatchObject({ code: 'SWY_ERR_UPSTREAM_BAD_RESPONSE' });
+  });
+
+  it('answers a completion of exactly MAX_REPLY_CHARS and refuses one character more', async () => {
+    const bounded = (completion: string) =>
+      bots
+        .create(
+          'model',
+          context(
+            scriptedUpstream(() => ({ completion })),
+            3,
+            { maxReplyChars: 5 },
+          ),
+        )
+        .reply({ text: 'x' });
+    expect(await bounded('12345')).toBe('12345');
+    await expect(bounded('123456')).rejects.toMatchObject({
+      code: 'SWY_ERR_UPSTREAM_BAD_RESPONSE',
+      message: 'The model service sent a reply longer than 5 characters',
+    });
+  });
+
+  it('stops a stream at MAX_REPLY_CHARS', async () => {
+    const lines = ['{"delta":"123"}', '{"delta":"45"}', '{"delta":"6"}', '{"done":true}'];
+    const seen: string[] = [];
+    const bot = bots.create(
+      'model',
+      context(
+        scriptedUpstream(() => lines),
+        3,
+        { maxReplyChars: 5 },
+      ),
+    );
+    await expect(
+      (async () => {
+        for await (const delta of bot.stream({ text: 'x' })) seen.push(delta);
+      })(),
+    ).rejects.toMatchObject({ code: 'SWY_ERR_UPSTREAM_BAD_RESPONSE' });
+    expect(seen).toEqual(['123', '45']);
+  });
+
+  it('ends a stream that outlasts STREAM_REPLY_TIMEOUT_MS with SWY_ERR_UPSTREAM_TIMEOUT', async () => {
+    const dripping: UpstreamClient = {
+      ...scriptedUpstream(() => []),
+      async *lines(request: UpstreamRequest) {
+        for (;;) {
+          await new Promise((done) => setTimeout(done, 5));
+          request.signal?.throwIfAborted();
+          yield '{"delta":"drip "}';
+        }
+      },
+    };
+    const bot = bots.create('model', context(dripping, 3, { streamReplyTimeoutMs: 50 }));
+    await expect(collect(bot.stream({ text: 'x' }))).rejects.toMatchObject({
+      code: 'SWY_ERR_UPSTREAM_TIMEOUT',
+      message: "The model service's stream took longer than 50 ms",
+    });
+  });
+
+  it.each([
+    ['a NUL in a completion', { completion: 'a\u0000b' }],
+    ['a lone surrogate in a completion', { completion: 'a\ud800b' }],
+  ])('refuses %s with SWY_ERR_UPSTREAM_BAD_RESPONSE', async (_what, body) => {
+    await expect(
+      bots.create('model', context(scriptedUpstream(() => body))).reply({ text: 'x' }),
+    ).rejects.toMatchObject({ code: 'SWY_ERR_UPSTREAM_BAD_RESPONSE' });
+  });
+
+  it('refuses a NUL or a lone surrogate in a stream, but joins a pair cut between two deltas', async () => {
+    const stream = (lines: string[]) =>
+      collect(bots.create('model', context(scriptedUpstream(() => lines))).stream({ text: 'x' }));
+    expect(await stream(['{"delta":"a\\ud83d"}', '{"delta":"\\ude00b"}', '{"done":true}'])).toEqual(
+      ['a', '\u{1F600}b'],
+    );
+    await expect(stream(['{"delta":"a\\u0000"}'])).rejects.toMatchObject({
+      code: 'SWY_ERR_UPSTREAM_BAD_RESPONSE',
+    });
+    await expect(stream(['{"delta":"a\\udc00"}'])).rejects.toMatchObject({
+      code: 'SWY_ERR_UPSTREAM_BAD_RESPONSE',
+    });
+    await expect(stream(['{"delta":"a\\ud800"}', '{"done":true}'])).rejects.toMatchObject({
+      code: 'SWY_ERR_UPSTREAM_BAD_RESPONSE',
+    });
   });
 });
 

@@ -37,6 +37,8 @@ describe.each(targets)('use cases on $kind', (target) => {
       ensembleSources: 1,
       sessionTtlSeconds: 600,
       idempotencyTtlSeconds: 86_400,
+      maxReplyChars: 100_000,
+      streamReplyTimeoutMs: 60_000,
     });
   });
   afterAll(async () => {

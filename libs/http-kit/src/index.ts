@@ -4,7 +4,13 @@ export { abortedByClient, clientGone, clientLeft } from './lib/client/client-lef
 export { logError, logLevelOf } from './lib/errors/log-level.js';
 export type { CodedError, ErrorLogger, ErrorLogLevel } from './lib/errors/log-level.js';
 export * from './lib/proxy/index.js';
-export { ndjsonLines } from './lib/stream/ndjson.js';
+export {
+  NdjsonSplitter,
+  ResponseLimitError,
+  ndjsonLines,
+  readLimitedText,
+} from './lib/stream/ndjson.js';
+export type { NdjsonLimits, ResponseLimit } from './lib/stream/ndjson.js';
 export {
   BEARER_SUBPROTOCOL,
   bearerSubprotocolToken,

@@ -196,12 +196,21 @@ describe.each(targets)('repositories on $kind', (target) => {
         encodeCursor({ other: 1 }),
         encodeCursor({ seq: -1 }),
         'e30',
+        // messages.seq is an integer column: 2^31 would overflow it in the query.
+        encodeCursor({ seq: 2 ** 31 }),
+        encodeCursor({ seq: '2147483648' }),
       ]) {
         await expect(conversations.listMessages(id, { limit: 2, cursor })).rejects.toMatchObject({
           code: 'SWY_ERR_INVALID_CURSOR',
           status: 400,
         });
       }
+      // The column's own bound is a cursor like any other: past every message, an empty page.
+      const atBound = await conversations.listMessages(id, {
+        limit: 2,
+        cursor: encodeCursor({ seq: 2 ** 31 - 1 }),
+      });
+      expect(atBound.items).toEqual([]);
     });
   });
 

@@ -1,18 +1,30 @@
 import {
   badUpstreamResponse,
   upstreamFailure,
+  upstreamTooLarge,
   type BotService,
   type FanOutTask,
   type UpstreamClient,
   type UpstreamRequest,
 } from '@switchyard/domain';
-import { ndjsonLines } from '@switchyard/http-kit';
+import { ndjsonLines, readLimitedText, ResponseLimitError } from '@switchyard/http-kit';
 
 export interface FetchUpstreamOptions {
   /** Base URL per service: MODEL_URL and KNOWLEDGE_URL. */
   readonly baseUrls: Readonly<Record<BotService, string>>;
   /** UPSTREAM_TIMEOUT_MS: the budget of one call, from the request to the last byte. */
   readonly timeoutMs: number;
+  /** UPSTREAM_MAX_RESPONSE_BYTES: the most one call may answer, a JSON body or a whole stream. */
+  readonly maxResponseBytes: number;
+  /** UPSTREAM_MAX_LINE_BYTES: the longest line of a stream. */
+  readonly maxLineBytes: number;
+}
+
+/** A bound passed is a 502 naming it; anything else is a transport failure. */
+function upstreamError(request: UpstreamRequest, error: unknown) {
+  return error instanceof ResponseLimitError
+    ? upstreamTooLarge(request.service, error.limit, error.maxBytes)
+    : upstreamFailure(error);
 }
 
 /**
@@ -23,6 +35,7 @@ export interface FetchUpstreamOptions {
 export class FetchUpstreamClient implements UpstreamClient {
   readonly #baseUrls: Readonly<Record<BotService, string>>;
   readonly #timeoutMs: number;
+  readonly #limits: { readonly maxBytes: number; readonly maxLineBytes: number };
 
   constructor(options: FetchUpstreamOptions) {
     // Base URLs may carry a path (`http://host/api`); `new URL(path, base)` would drop it.
@@ -31,15 +44,25 @@ export class FetchUpstreamClient implements UpstreamClient {
       knowledge: options.baseUrls.knowledge.replace(/\/+$/, ''),
     };
     this.#timeoutMs = options.timeoutMs;
+    this.#limits = { maxBytes: options.maxResponseBytes, maxLineBytes: options.maxLineBytes };
   }
 
   async json<T>(request: UpstreamRequest): Promise<T> {
     const response = await this.#send(request);
     let text: string;
     try {
-      text = await response.text();
+      // Up to UPSTREAM_MAX_RESPONSE_BYTES and no further: past it the body is cancelled, which
+      // aborts the call, and nothing of it is kept.
+      text = response.body
+        ? await readLimitedText(
+            response.body,
+            this.#limits.maxBytes,
+            response.headers.get('content-length'),
+          )
+        : '';
     } catch (error) {
-      throw upstreamFailure(error);
+      await response.body?.cancel().catch(() => undefined);
+      throw upstreamError(request, error);
     }
     try {
       return JSON.parse(text) as T;
@@ -52,9 +75,10 @@ export class FetchUpstreamClient implements UpstreamClient {
     const response = await this.#send(request);
     if (!response.body) return;
     try {
-      yield* ndjsonLines(response.body);
+      yield* ndjsonLines(response.body, this.#limits);
     } catch (error) {
-      throw upstreamFailure(error);
+      await response.body.cancel().catch(() => undefined);
+      throw upstreamError(request, error);
     }
   }
 

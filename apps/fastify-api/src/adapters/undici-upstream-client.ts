@@ -3,11 +3,13 @@ import { Agent, request, type Dispatcher } from 'undici';
 import {
   badUpstreamResponse,
   upstreamFailure,
+  upstreamTooLarge,
   type BotService,
   type FanOutTask,
   type UpstreamClient,
   type UpstreamRequest,
 } from '@switchyard/domain';
+import { ndjsonLines, readLimitedText, ResponseLimitError } from '@switchyard/http-kit';
 import { IdleTimer } from '../lib/idle-timeout.js';
 
 export interface UndiciUpstreamOptions {
@@ -17,11 +19,26 @@ export interface UndiciUpstreamOptions {
   readonly timeoutMs: number;
   /** FANOUT_CONCURRENCY: how many tasks of one `fanOut` run at once. */
   readonly concurrency: number;
+  /** UPSTREAM_MAX_RESPONSE_BYTES: the most one call may answer, a JSON body or a whole stream. */
+  readonly maxResponseBytes: number;
+  /** UPSTREAM_MAX_LINE_BYTES: the longest line of a stream. */
+  readonly maxLineBytes: number;
 }
 
 /** An UpstreamClient that owns sockets, so it has to be closed. */
 export interface ClosableUpstreamClient extends UpstreamClient {
   close(): Promise<void>;
+}
+
+function headerOf(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** A bound passed is a 502 naming it; anything else is a transport failure. */
+function upstreamError(upstream: UpstreamRequest, error: unknown) {
+  return error instanceof ResponseLimitError
+    ? upstreamTooLarge(upstream.service, error.limit, error.maxBytes)
+    : upstreamFailure(error);
 }
 
 function isSuccess(status: number): boolean {
@@ -37,6 +54,7 @@ export class UndiciUpstreamClient implements ClosableUpstreamClient {
   readonly #baseUrls: Readonly<Record<BotService, string>>;
   readonly #timeoutMs: number;
   readonly #concurrency: number;
+  readonly #limits: { readonly maxBytes: number; readonly maxLineBytes: number };
 
   constructor(options: UndiciUpstreamOptions) {
     this.#baseUrls = {
@@ -45,6 +63,7 @@ export class UndiciUpstreamClient implements ClosableUpstreamClient {
     };
     this.#timeoutMs = options.timeoutMs;
     this.#concurrency = options.concurrency;
+    this.#limits = { maxBytes: options.maxResponseBytes, maxLineBytes: options.maxLineBytes };
     this.#agent = new Agent({
       keepAliveTimeout: 10_000,
       connect: { timeout: options.timeoutMs },
@@ -61,9 +80,17 @@ export class UndiciUpstreamClient implements ClosableUpstreamClient {
     const response = await this.#send(upstream, signal, 'application/json');
     let text: string;
     try {
-      text = await response.body.text();
+      // Read up to UPSTREAM_MAX_RESPONSE_BYTES and no further: past it the body is destroyed,
+      // which aborts the call, and nothing of it is kept.
+      text = await readLimitedText(
+        response.body as AsyncIterable<Buffer>,
+        this.#limits.maxBytes,
+        headerOf(response.headers['content-length']),
+      );
     } catch (error) {
-      throw upstreamFailure(error);
+      throw upstreamError(upstream, error);
+    } finally {
+      if (!response.body.destroyed) response.body.destroy();
     }
     try {
       return JSON.parse(text) as T;
@@ -85,44 +112,34 @@ export class UndiciUpstreamClient implements ClosableUpstreamClient {
     timer.start();
     try {
       const response = await this.#send(upstream, signal, 'application/x-ndjson');
-      yield* this.#splitLines(response.body, timer, idle.signal);
+      yield* this.#splitLines(upstream, response.body, timer, idle.signal);
     } finally {
       timer.stop();
     }
   }
 
   async *#splitLines(
+    upstream: UpstreamRequest,
     body: Dispatcher.ResponseData['body'],
     timer: IdleTimer,
     idle: AbortSignal,
   ): AsyncIterable<string> {
-    const decoder = new TextDecoder();
-    let pending = '';
+    // The shared linear splitter, within the byte and line bounds; the idle timer runs only
+    // while it waits for the next chunk, never while the consumer handles a line.
     try {
       timer.start();
-      for await (const chunk of body as AsyncIterable<Buffer>) {
-        pending += decoder.decode(chunk, { stream: true });
-        let newline = pending.indexOf('\n');
-        while (newline !== -1) {
-          const line = pending.slice(0, newline).replace(/\r$/, '');
-          pending = pending.slice(newline + 1);
-          if (line.trim() !== '') {
-            timer.stop();
-            yield line;
-          }
-          newline = pending.indexOf('\n');
-        }
+      for await (const line of ndjsonLines(body as AsyncIterable<Buffer>, this.#limits)) {
+        timer.stop();
+        yield line;
         timer.start();
       }
-      pending += decoder.decode();
     } catch (error) {
-      throw upstreamFailure(idle.aborted ? idle.reason : error);
+      throw upstreamError(upstream, idle.aborted ? idle.reason : error);
     } finally {
       timer.stop();
       // The consumer may stop early (a `done` line, an error): give the socket back at once.
       if (!body.destroyed) body.destroy();
     }
-    if (pending.trim() !== '') yield pending.replace(/\r$/, '');
   }
 
   // #region guide:fan-out

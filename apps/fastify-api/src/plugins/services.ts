@@ -25,6 +25,8 @@ const servicesPlugin: FastifyPluginAsync<ServicesPluginOptions> = async (app, { 
       passwords: asyncPasswordHasher,
       upstream: app.upstream,
       ensembleSources: app.config.ENSEMBLE_SOURCES,
+      maxReplyChars: app.config.MAX_REPLY_CHARS,
+      streamReplyTimeoutMs: app.config.STREAM_REPLY_TIMEOUT_MS,
       sessionTtlSeconds: app.config.SESSION_TTL_SECONDS,
       idempotencyTtlSeconds: app.config.IDEMPOTENCY_TTL_SECONDS,
       // app.redis: the rate-limit plugin's client (REDIS_URL), shared with the bridge's Express side.

@@ -15,6 +15,8 @@ const upstreamPlugin: FastifyPluginAsync = async (app) => {
     baseUrls: { model: app.config.MODEL_URL, knowledge: app.config.KNOWLEDGE_URL },
     timeoutMs: app.config.UPSTREAM_TIMEOUT_MS,
     concurrency: app.config.FANOUT_CONCURRENCY,
+    maxResponseBytes: app.config.UPSTREAM_MAX_RESPONSE_BYTES,
+    maxLineBytes: app.config.UPSTREAM_MAX_LINE_BYTES,
   });
   app.decorate('upstream', client);
   app.addHook('onClose', () => client.close());

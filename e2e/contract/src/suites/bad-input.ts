@@ -11,7 +11,7 @@ import {
   type OpenSocket,
   type RefusedUpgrade,
 } from '@switchyard/testing';
-import { signUp } from '../support.js';
+import { failOnInternalErrors, signUp } from '../support.js';
 import { bodyCases } from './bad-input/bodies.js';
 import {
   V,
@@ -201,10 +201,11 @@ export async function runBadInputSuite(subject: AppUnderTest): Promise<void> {
     let ctx: Context;
 
     const account = (url: string) => signUp(url, { timeoutMs: ANSWER_WITHIN_MS });
+    const guarded = failOnInternalErrors(subject);
 
     beforeAll(async () => {
       // The short-lived instance first, so that its session's clock starts as early as possible.
-      shortTtl = await startEnvironment(subject, pglite, {
+      shortTtl = await startEnvironment(guarded, pglite, {
         overrides: () => ({ SESSION_TTL_SECONDS: String(SESSION_TTL_SECONDS) }),
       });
       const expiring = await account(shortTtl.app.url);
@@ -215,7 +216,7 @@ export async function runBadInputSuite(subject: AppUnderTest): Promise<void> {
         .timeout(ANSWER_WITHIN_MS)
         .expect(200);
 
-      env = await startEnvironment(subject, pglite);
+      env = await startEnvironment(guarded, pglite);
       const url = env.app.url;
       const [alice, bob, leaver] = [await account(url), await account(url), await account(url)];
       await request(url)

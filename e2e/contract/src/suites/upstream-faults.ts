@@ -15,7 +15,7 @@ import {
 } from '@switchyard/testing';
 import request, { type Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { expectError, signUp } from '../support.js';
+import { expectError, failOnInternalErrors, signUp } from '../support.js';
 import { expectDocumented } from './openapi-check.js';
 import { reportCases } from './report.js';
 
@@ -255,6 +255,7 @@ export function runUpstreamFaultSuite(subject: AppUnderTest, profile: FaultProfi
   describe(`${subject.name} under upstream faults`, () => {
     let stack: FaultStack;
     let auth: Record<string, string>;
+    const guarded = failOnInternalErrors(subject);
 
     beforeAll(async () => {
       const upstream = await startUpstream({ chunkDelayMs: 1 });
@@ -273,7 +274,7 @@ export function runUpstreamFaultSuite(subject: AppUnderTest, profile: FaultProfi
         },
         await freePort(),
       );
-      const app = await subject.start({ config, db });
+      const app = await guarded.start({ config, db });
       stack = { app, upstream, gate, db };
       ({ auth } = await signUp(app.url));
     });

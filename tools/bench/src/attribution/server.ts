@@ -16,12 +16,16 @@ const upstream = new UndiciUpstreamClient({
   baseUrls: { model: config.MODEL_URL, knowledge: config.KNOWLEDGE_URL },
   timeoutMs: config.UPSTREAM_TIMEOUT_MS,
   concurrency: config.FANOUT_CONCURRENCY,
+  maxResponseBytes: config.UPSTREAM_MAX_RESPONSE_BYTES,
+  maxLineBytes: config.UPSTREAM_MAX_LINE_BYTES,
 });
 const services = createServices({
   db,
   passwords: { hash: hashPassword, verify: verifyPassword },
   upstream,
   ensembleSources: config.ENSEMBLE_SOURCES,
+  maxReplyChars: config.MAX_REPLY_CHARS,
+  streamReplyTimeoutMs: config.STREAM_REPLY_TIMEOUT_MS,
   sessionTtlSeconds: config.SESSION_TTL_SECONDS,
   idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
 });

@@ -8,6 +8,7 @@ import {
   USERNAME_PATTERN,
   MUST_BE_OBJECT,
   UUID_FORMAT,
+  ILL_FORMED,
   OVER_LIMIT,
   EMOJI,
   RTL,
@@ -471,6 +472,46 @@ export const bodyCases: readonly BadInputCase[] = [
     status: 400,
     code: V,
     details: [detail('/body/text', 'must match pattern "^[^\\u0000]*$"')],
+  },
+
+  // ...nor a lone surrogate: JSON.parse takes a "\ud800" escape, and the text would have been
+  // stored as U+FFFD. Every string of every body is checked after parsing, in every app.
+  ...(
+    [
+      ['a lone high surrogate', 'a\ud800b'],
+      ['a lone low surrogate', 'a\udc00b'],
+      ['a surrogate pair in the wrong order', '\udc00\ud800'],
+    ] as const
+  ).map(([what, text]): HttpCase => ({
+    name: `POST /v1/bots/echo/messages with ${what} in the text is 400 SWY_ERR_VALIDATION`,
+    method: 'POST',
+    path: '/v1/bots/echo/messages',
+    as: 'alice',
+    body: { text },
+    route: 'postMessage',
+    status: 400,
+    code: V,
+    details: [detail('/body/text', ILL_FORMED)],
+  })),
+  {
+    name: 'POST /v1/accounts with a lone surrogate in the password is 400 SWY_ERR_VALIDATION',
+    method: 'POST',
+    path: '/v1/accounts',
+    body: () => ({ username: fresh(), password: 'long enough \ud800 password' }),
+    route: 'createAccount',
+    status: 400,
+    code: V,
+    details: [detail('/body/password', ILL_FORMED)],
+  },
+  {
+    name: 'POST /v1/sessions with a lone surrogate in the username is 400 SWY_ERR_VALIDATION',
+    method: 'POST',
+    path: '/v1/sessions',
+    body: { username: 'a\udfffb', password: PASSWORD },
+    route: 'createSession',
+    status: 400,
+    code: V,
+    details: [detail('/body/username', ILL_FORMED)],
   },
 
   // ── __proto__ and friends: extra fields like any other ─────────────────────────────────

@@ -90,6 +90,10 @@ export const USERNAME_PATTERN = 'must match pattern "^[A-Za-z0-9_.-]+$"';
 export const MUST_BE_OBJECT = [detail('/body', 'must be object')];
 export const BAD_URL = [detail('', 'the URL path is not valid percent-encoding')];
 export const UUID_FORMAT = 'must match format "uuid"';
+/** The detail of a string with a lone surrogate (the RequestValidator's ILL_FORMED). */
+export const ILL_FORMED = 'must be well-formed Unicode (no lone surrogates)';
+/** A UUID in its URN form: ajv-formats' `uuid` takes it, PostgreSQL's uuid type does not. */
+export const URN_UUID = `urn:uuid:${UNKNOWN_ID}`;
 export const OVER_LIMIT = 'x'.repeat(BODY_LIMIT_BYTES + 10);
 export const EMOJI = 'hi 😀🎉👩‍👩‍👧 🇺🇳';
 export const RTL = '\u202Eevil\u202C مرحبا بالعالم שלום';

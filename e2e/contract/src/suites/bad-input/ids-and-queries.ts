@@ -5,6 +5,7 @@ import {
   UNKNOWN_ID,
   BAD_URL,
   UUID_FORMAT,
+  URN_UUID,
   type HttpCase,
   type BadInputCase,
 } from './case.js';
@@ -17,6 +18,8 @@ export const idAndQueryCases: readonly BadInputCase[] = [
       ['not-a-uuid', 'not-a-uuid'],
       ['a UUID with a "g"', '0000000g-0000-0000-0000-000000000000'],
       ['a UUID without hyphens', '0123456789abcdef0123456789abcdef'],
+      // ajv-formats' `uuid` takes the URN form; PostgreSQL refused it with a 500.
+      ['a urn:uuid: id', URN_UUID],
     ] as const
   ).map(([what, id]): HttpCase => ({
     name: `GET /v1/conversations/:id/messages with ${what} is 400`,
@@ -32,6 +35,7 @@ export const idAndQueryCases: readonly BadInputCase[] = [
     [
       ['"abc"', 'abc'],
       ['a UUID in braces', `{${UNKNOWN_ID}}`],
+      ['a urn:uuid: id', URN_UUID],
     ] as const
   ).map(([what, conversationId]): HttpCase => ({
     name: `POST /v1/bots/echo/messages with ${what} as conversationId is 400`,
@@ -116,6 +120,33 @@ export const idAndQueryCases: readonly BadInputCase[] = [
     status: 400,
     code: 'SWY_ERR_INVALID_CURSOR',
   })),
+  // messages.seq is a PostgreSQL integer: a seq past 2^31 - 1 was never handed out, and it
+  // overflowed the column with a 500.
+  ...(
+    [
+      ['seq 2^31', b64(`{"seq":${2 ** 31}}`)],
+      ['seq "2147483648" as text', b64('{"seq":"2147483648"}')],
+      ['seq 2^53', b64(`{"seq":${2 ** 53}}`)],
+    ] as const
+  ).map(([what, cursor]): HttpCase => ({
+    name: `GET /v1/conversations/:id/messages with a cursor past the seq column (${what}) is 400 SWY_ERR_INVALID_CURSOR`,
+    method: 'GET',
+    path: (c) => `/v1/conversations/${c.aliceConversation}/messages?cursor=${cursor}`,
+    as: 'alice',
+    route: 'listMessages',
+    status: 400,
+    code: 'SWY_ERR_INVALID_CURSOR',
+  })),
+  {
+    name: 'GET /v1/conversations/:id/messages with a cursor at the seq column bound (2^31 - 1) is 200, an empty page',
+    method: 'GET',
+    path: (c) =>
+      `/v1/conversations/${c.aliceConversation}/messages?cursor=${b64(`{"seq":${2 ** 31 - 1}}`)}`,
+    as: 'alice',
+    route: 'listMessages',
+    status: 200,
+    reply: { messages: [], nextCursor: null },
+  },
   {
     name: 'GET /v1/conversations/:id/messages with a cursor never handed out is 400 SWY_ERR_INVALID_CURSOR',
     method: 'GET',

@@ -1,5 +1,14 @@
 import { BODY_LIMIT_BYTES } from '@switchyard/testing';
-import { V, detail, MUST_BE_OBJECT, UUID_FORMAT, type WsCase, type BadInputCase } from './case.js';
+import {
+  V,
+  detail,
+  ILL_FORMED,
+  MUST_BE_OBJECT,
+  URN_UUID,
+  UUID_FORMAT,
+  type WsCase,
+  type BadInputCase,
+} from './case.js';
 
 /** WebSocket /v1/bots/:botId/stream: refused upgrades, bad frames, the frame limit. */
 export const webSocketCases: readonly BadInputCase[] = [
@@ -70,6 +79,17 @@ export const webSocketCases: readonly BadInputCase[] = [
         'a conversationId that is not a UUID',
         { type: 'message', text: 'hi', conversationId: 'abc' },
         [detail('/body/conversationId', UUID_FORMAT)],
+      ],
+      [
+        'a urn:uuid: conversationId',
+        { type: 'message', text: 'hi', conversationId: URN_UUID },
+        [detail('/body/conversationId', UUID_FORMAT)],
+      ],
+      // JSON.stringify writes a lone surrogate as a \ud800 escape, which JSON.parse takes back.
+      [
+        'a lone surrogate in the text',
+        { type: 'message', text: 'a\ud800b' },
+        [detail('/body/text', ILL_FORMED)],
       ],
     ] as const
   ).map(([what, frame, details]): WsCase => ({

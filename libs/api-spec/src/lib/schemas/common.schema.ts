@@ -38,6 +38,14 @@ export const ErrorEnvelopeSchema = Type.Object(
 );
 export type ErrorEnvelopeBody = Static<typeof ErrorEnvelopeSchema>;
 
+/**
+ * What an id is: a UUID in its 8-4-4-4-12 hex form, nothing around it. The one definition: the
+ * RequestValidator defines the `uuid` format with it (ajv-formats' own also takes `urn:uuid:`,
+ * which PostgreSQL's uuid type refuses, a 500 where a 400 belongs).
+ */
+export const UUID_PATTERN =
+  '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
 export const UuidSchema = Type.String({ format: 'uuid' });
 export const TimestampSchema = Type.String({ format: 'date-time' });
 

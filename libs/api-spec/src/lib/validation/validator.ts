@@ -2,6 +2,8 @@ import AjvModule, { type ErrorObject, type Options, type ValidateFunction } from
 import addFormatsModule from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
 import { AppError, type ErrorDetail } from '../errors/index.js';
+import { UUID_PATTERN } from '../schemas/common.schema.js';
+import { illFormedPaths } from './well-formed.js';
 
 // ajv and ajv-formats are CommonJS. Node's ESM loader cannot see `Ajv` as a named export
 // (tsx and bundlers can, which hides the bug until the built package runs in plain Node), and a
@@ -30,7 +32,8 @@ const base: Options = {
  */
 function createAjv(coerce: boolean): Ajv {
   const ajv = new Ajv({ ...base, coerceTypes: coerce });
-  addFormats(ajv, ['uuid', 'date-time', 'uri']);
+  addFormats(ajv, ['date-time', 'uri']);
+  ajv.addFormat('uuid', new RegExp(UUID_PATTERN));
   return ajv;
 }
 
@@ -60,6 +63,9 @@ export function detailsOf(
   return out;
 }
 
+/** The detail of a string with a lone surrogate. */
+export const ILL_FORMED = 'must be well-formed Unicode (no lone surrogates)';
+
 export class RequestValidator {
   readonly #ajv = { text: createAjv(true), json: createAjv(false) };
   readonly #compiled = {
@@ -76,9 +82,20 @@ export class RequestValidator {
       this.#compiled[kind].set(schema, validate);
     }
     const check = validate;
-    return (data) =>
-      check(data)
-        ? { value: data as T }
-        : { error: new AppError('SWY_ERR_VALIDATION', { details: detailsOf(part, check.errors) }) };
+    return (data) => {
+      if (!check(data)) {
+        return {
+          error: new AppError('SWY_ERR_VALIDATION', { details: detailsOf(part, check.errors) }),
+        };
+      }
+      // JSON.parse turns "\ud800" into a lone surrogate, which no schema keyword sees and which
+      // would be stored as U+FFFD: refused here, after parsing, for every part and every app.
+      const illFormed = illFormedPaths(data);
+      if (illFormed.length > 0) {
+        const details = illFormed.map((path) => ({ path: `/${part}${path}`, message: ILL_FORMED }));
+        return { error: new AppError('SWY_ERR_VALIDATION', { details }) };
+      }
+      return { value: data as T };
+    };
   }
 }

@@ -16,6 +16,10 @@ export interface BotContext {
   readonly upstream: UpstreamClient;
   /** How many knowledge sources the ensemble bot asks. */
   readonly ensembleSources: number;
+  /** MAX_REPLY_CHARS: the longest reply a bot may give, whole or streamed. */
+  readonly maxReplyChars: number;
+  /** STREAM_REPLY_TIMEOUT_MS: how long a streamed reply may take in all. */
+  readonly streamReplyTimeoutMs: number;
 }
 
 export interface BotInfo {

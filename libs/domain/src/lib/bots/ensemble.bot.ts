@@ -1,4 +1,5 @@
-import { AppError } from '@switchyard/api-spec';
+import { AppError, isWellFormed } from '@switchyard/api-spec';
+import { replyTooLong } from '../upstream/index.js';
 import { bots, streamReply, type Bot, type BotContext, type BotInput } from './bot.js';
 
 interface SourceAnswer {
@@ -14,6 +15,11 @@ function isSourceAnswer(value: unknown): value is SourceAnswer {
     typeof v.answer === 'string' &&
     typeof v.confidence === 'number'
   );
+}
+
+/** An answer the gateway can store: no NUL (PostgreSQL text refuses it), no lone surrogate. */
+function isStorable(answer: SourceAnswer): boolean {
+  return [answer.source, answer.answer].every((t) => !t.includes('\u0000') && isWellFormed(t));
 }
 
 /**
@@ -46,7 +52,7 @@ export class EnsembleBot implements Bot {
     );
     const outcomes = await this.context.upstream.fanOut(tasks);
     const answers = outcomes.flatMap((o) =>
-      o.status === 'fulfilled' && isSourceAnswer(o.value) ? [o.value] : [],
+      o.status === 'fulfilled' && isSourceAnswer(o.value) && isStorable(o.value) ? [o.value] : [],
     );
     if (answers.length === 0) {
       const failure = outcomes.find((o) => o.status === 'rejected');
@@ -58,7 +64,11 @@ export class EnsembleBot implements Bot {
     }
     // Highest confidence wins; ties go to the lower source number, so replies are deterministic.
     const best = answers.reduce((a, b) => (b.confidence > a.confidence ? b : a));
-    return `${answers.length} of ${k} sources answered. ${best.source} (confidence ${best.confidence.toFixed(2)}): ${best.answer}`;
+    const reply = `${answers.length} of ${k} sources answered. ${best.source} (confidence ${best.confidence.toFixed(2)}): ${best.answer}`;
+    if (reply.length > this.context.maxReplyChars) {
+      throw replyTooLong('knowledge', this.context.maxReplyChars);
+    }
+    return reply;
   }
 
   stream(input: BotInput): AsyncIterable<string> {

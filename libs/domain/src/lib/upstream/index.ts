@@ -1,2 +1,8 @@
-export { badUpstreamResponse, upstreamFailure } from './upstream-client.js';
+export {
+  badUpstreamResponse,
+  replyTooLong,
+  storableText,
+  upstreamFailure,
+  upstreamTooLarge,
+} from './upstream-client.js';
 export type { BotService, FanOutTask, UpstreamClient, UpstreamRequest } from './upstream-client.js';

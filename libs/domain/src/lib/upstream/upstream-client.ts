@@ -1,4 +1,4 @@
-import { AppError } from '@switchyard/api-spec';
+import { AppError, isWellFormed } from '@switchyard/api-spec';
 
 /** The upstream services bots call; each app maps a name to a base URL from its config. */
 export type BotService = 'model' | 'knowledge';
@@ -55,5 +55,39 @@ export function upstreamFailure(error: unknown): AppError {
 export function badUpstreamResponse(service: string, status: number): AppError {
   return new AppError('SWY_ERR_UPSTREAM_BAD_RESPONSE', {
     message: `The ${service} service answered ${status}`,
+  });
+}
+
+/** An upstream answer past one of the gateway's size bounds: the call was cut off there. */
+export function upstreamTooLarge(
+  service: string,
+  limit: 'response' | 'line',
+  maxBytes: number,
+): AppError {
+  return new AppError('SWY_ERR_UPSTREAM_BAD_RESPONSE', {
+    message:
+      limit === 'line'
+        ? `The ${service} service sent a line longer than ${maxBytes} bytes`
+        : `The ${service} service sent more than ${maxBytes} bytes`,
+  });
+}
+
+/**
+ * `text` as the gateway may store it: PostgreSQL text holds no NUL, and a lone surrogate would
+ * be stored as U+FFFD, a changed reply. Either is the upstream's fault: a 502, nothing stored.
+ */
+export function storableText(service: string, text: string): string {
+  if (text.includes('\u0000') || !isWellFormed(text)) {
+    throw new AppError('SWY_ERR_UPSTREAM_BAD_RESPONSE', {
+      message: `The ${service} service sent text that cannot be stored (a NUL or a lone surrogate)`,
+    });
+  }
+  return text;
+}
+
+/** A reply longer than MAX_REPLY_CHARS: the gateway stores and sends nothing of it. */
+export function replyTooLong(service: string, maxChars: number): AppError {
+  return new AppError('SWY_ERR_UPSTREAM_BAD_RESPONSE', {
+    message: `The ${service} service sent a reply longer than ${maxChars} characters`,
   });
 }

@@ -32,6 +32,10 @@ export interface ServiceDependencies {
     readonly messages?: Limiter;
     readonly proxy?: Limiter;
   };
+  /** MAX_REPLY_CHARS */
+  readonly maxReplyChars: number;
+  /** STREAM_REPLY_TIMEOUT_MS */
+  readonly streamReplyTimeoutMs: number;
 }
 
 export interface Services {
@@ -49,7 +53,12 @@ export function createServices(deps: ServiceDependencies): Services {
     accounts: new AccountsService(deps.db, deps.passwords, deps.sessionTtlSeconds),
     chat: new ChatService(
       deps.db,
-      { upstream: deps.upstream, ensembleSources: deps.ensembleSources },
+      {
+        upstream: deps.upstream,
+        ensembleSources: deps.ensembleSources,
+        maxReplyChars: deps.maxReplyChars,
+        streamReplyTimeoutMs: deps.streamReplyTimeoutMs,
+      },
       deps.bots ?? defaultBots,
       {
         idempotencyTtlSeconds: deps.idempotencyTtlSeconds,

@@ -40,6 +40,22 @@ export const ConfigSchema = Type.Object({
   ENSEMBLE_SOURCES: Type.Integer({ minimum: 1, maximum: 32, default: 5 }),
   /** Per-call timeout for bot upstream calls. */
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 120_000, default: 5_000 }),
+  /** Most bytes one bot upstream call may answer with (a JSON body or a whole stream). */
+  UPSTREAM_MAX_RESPONSE_BYTES: Type.Integer({
+    minimum: 1024,
+    maximum: 1024 * 1024 * 1024,
+    default: 4 * 1024 * 1024,
+  }),
+  /** Longest NDJSON line a streamed upstream reply may send, in bytes. */
+  UPSTREAM_MAX_LINE_BYTES: Type.Integer({
+    minimum: 256,
+    maximum: 64 * 1024 * 1024,
+    default: 65_536,
+  }),
+  /** Overall deadline of a streamed bot reply, however steadily the upstream drips. */
+  STREAM_REPLY_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 600_000, default: 60_000 }),
+  /** Longest bot reply the gateway stores, in characters (UTF-16 code units). */
+  MAX_REPLY_CHARS: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 100_000 }),
   /** Fastify only: how many fan-out calls run at once. */
   FANOUT_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }),
   /** JSON object: service name → { url, headers?, timeoutMs? }. */

@@ -6,6 +6,7 @@ import {
   type Fault,
   type Overrides,
 } from './overrides.js';
+import { DEFAULT_FAULT_BYTES, MAX_FAULT_BYTES } from './content-faults.js';
 import { UpstreamError, UpstreamErrorCode } from './errors.js';
 
 export interface StandingFault {
@@ -14,6 +15,8 @@ export interface StandingFault {
   readonly status?: number;
   /** Time a `slow` fault spreads the body over. Default 2000. */
   readonly slowMs?: number;
+  /** Size of a `huge` body or a `longline` line. Default 16 MiB (DEFAULT_FAULT_BYTES). */
+  readonly bytes?: number;
 }
 
 /**
@@ -39,7 +42,14 @@ export class FaultSwitch {
         `slowMs must be 0 to ${MAX_WAIT_MS}`,
       );
     }
-    this.#standing = { latencyMs: undefined, fault: standing.fault, status, slowMs };
+    const bytes = standing.bytes ?? DEFAULT_FAULT_BYTES;
+    if (!Number.isInteger(bytes) || bytes < 1 || bytes > MAX_FAULT_BYTES) {
+      throw new UpstreamError(
+        UpstreamErrorCode.INVALID_OPTION,
+        `bytes must be 1 to ${MAX_FAULT_BYTES}`,
+      );
+    }
+    this.#standing = { latencyMs: undefined, fault: standing.fault, status, slowMs, bytes };
   }
 
   clear(): void {

@@ -8,7 +8,19 @@ export const DEFAULT_FAULT_STATUS = 503;
 /** Request header that injects a fault, for callers that cannot change the URL (proxies). */
 export const FAULT_HEADER = 'x-upstream-fault';
 
-export const FAULTS = ['hang', 'reset', 'slow', '5xx', 'close'] as const;
+// The last five are content faults (lib/content-faults.ts): a standing fault only.
+export const FAULTS = [
+  'hang',
+  'reset',
+  'slow',
+  '5xx',
+  'close',
+  'huge',
+  'wordy',
+  'longline',
+  'drip',
+  'nul',
+] as const;
 export type Fault = (typeof FAULTS)[number];
 
 /** What a request asked for through `latency=`, `fault=` (or the header), `status=`, `slowMs=`. */
@@ -19,6 +31,8 @@ export interface Overrides {
   readonly status: number;
   /** Time a `slow` fault spreads the body over. */
   readonly slowMs: number;
+  /** Size of a `huge` body or a `longline` line (standing faults only). */
+  readonly bytes?: number;
 }
 
 export const NO_OVERRIDES: Overrides = Object.freeze({

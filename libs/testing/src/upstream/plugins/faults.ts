@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
+import { contentFaultBody, contentKindOf, DEFAULT_FAULT_BYTES } from '../lib/content-faults.js';
 import { UpstreamErrorCode } from '../lib/errors.js';
 import type { FaultSwitch } from '../lib/fault-switch.js';
 import { FAULT_HEADER, NO_OVERRIDES, parseOverrides, type Overrides } from '../lib/overrides.js';
@@ -81,6 +82,22 @@ const faultsPlugin: FastifyPluginAsync<FaultsPluginOptions> = async (
         faults.hold(reply.raw);
         reply.header(FAULT_HEADER, 'slow');
         return;
+      case 'huge':
+      case 'wordy':
+      case 'longline':
+      case 'drip':
+      case 'nul': {
+        // Answered here, in the shape of the route: the route's own answer is not the fault.
+        const kind = contentKindOf(request.url);
+        if (kind === undefined) return;
+        const { body, type } = contentFaultBody(
+          overrides.fault,
+          kind,
+          overrides.bytes ?? DEFAULT_FAULT_BYTES,
+        );
+        if (overrides.fault === 'drip') faults.hold(reply.raw);
+        return reply.code(200).type(type).header(FAULT_HEADER, overrides.fault).send(body);
+      }
     }
   });
 
