@@ -1,6 +1,6 @@
 import { RequestValidator, type RouteGroup } from '@switchyard/api-spec';
 import { createServices } from '@switchyard/domain';
-import { openRedis, type Config } from '@switchyard/runtime';
+import { createLimiter, openRedis, trustProxy, type Config } from '@switchyard/runtime';
 import { type Database } from '@switchyard/persistence';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
@@ -70,6 +70,7 @@ export function createApp({
   db,
   logger = createLogger(config),
 }: CreateAppOptions): SwitchyardApp {
+  const redis = config.REDIS_URL ? openRedis(config.REDIS_URL) : undefined;
   const services = createServices({
     db,
     passwords: syncPasswordHasher,
@@ -79,8 +80,16 @@ export function createApp({
     }),
     ensembleSources: config.ENSEMBLE_SOURCES,
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
+    loginLimiter: createLimiter({
+      name: 'login-account',
+      points: config.LOGIN_MAX_FAILURES,
+      windowSeconds: config.LOGIN_LOCK_SECONDS,
+      keyPrefix: config.REDIS_KEY_PREFIX,
+      ...(redis ? { redis } : {}),
+    }),
+    maxSessionsPerAccount: config.MAX_SESSIONS_PER_ACCOUNT,
+    sessionPurgeBatch: config.SESSION_PURGE_BATCH,
   });
-  const redis = config.REDIS_URL ? openRedis(config.REDIS_URL) : undefined;
   const context: AppContext = {
     config,
     services,
@@ -95,6 +104,8 @@ export function createApp({
   app.disable('x-powered-by');
   // Fastify sends no ETag on JSON, and the two apps answer byte for byte alike.
   app.set('etag', false);
+  // TRUST_PROXY: which proxies' X-Forwarded-For decides req.ip (rate limits, logs); none when unset.
+  app.set('trust proxy', trustProxy(config));
 
   app.use(requestId);
   app.use(

@@ -3,7 +3,12 @@ import { databaseTargets, buildAccount } from '@switchyard/persistence/testing';
 import { hashPassword, verifyPassword } from '../src/lib/auth/index.js';
 import type { Database } from '@switchyard/persistence';
 import type { UpstreamClient } from '../src/lib/upstream/index.js';
-import { createServices, type Principal, type Services } from '../src/lib/use-cases/index.js';
+import {
+  createServices,
+  type Limiter,
+  type Principal,
+  type Services,
+} from '../src/lib/use-cases/index.js';
 
 const noUpstream: UpstreamClient = {
   json: () => Promise.reject(new Error('echo needs no upstream')),
@@ -11,6 +16,12 @@ const noUpstream: UpstreamClient = {
     throw new Error('echo needs no upstream');
   },
   fanOut: () => Promise.reject(new Error('echo needs no upstream')),
+};
+
+/** No lock-out here: the e2e login-hardening suite tests the real limiter. */
+const unlimited: Limiter = {
+  consume: () => Promise.resolve({ allowed: true }),
+  reset: () => Promise.resolve(),
 };
 
 const targets = await databaseTargets();
@@ -30,6 +41,9 @@ describe.each(targets)('use cases on $kind', (target) => {
       upstream: noUpstream,
       ensembleSources: 1,
       sessionTtlSeconds: 600,
+      loginLimiter: unlimited,
+      maxSessionsPerAccount: 10,
+      sessionPurgeBatch: 100,
     });
   });
   afterAll(async () => {

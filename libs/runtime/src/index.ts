@@ -16,3 +16,5 @@ export type { PrimaryConfig, PrimaryLogger, PrimaryOptions } from './lib/process
 export { keepAliveDrain } from './lib/process/keep-alive-drain.js';
 export type { KeepAliveDrain } from './lib/process/keep-alive-drain.js';
 export { openRedis } from './lib/redis.js';
+export { createLimiter } from './lib/limits/limiter.js';
+export type { LimitDecision, Limiter, LimiterOptions } from './lib/limits/limiter.js';

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { createServices, type Services } from '@switchyard/domain';
+import { createLimiter } from '@switchyard/runtime';
 import type { Database } from '@switchyard/persistence';
 import { asyncPasswordHasher } from '../adapters/async-password-hasher.js';
 
@@ -25,6 +26,16 @@ const servicesPlugin: FastifyPluginAsync<ServicesPluginOptions> = async (app, { 
       upstream: app.upstream,
       ensembleSources: app.config.ENSEMBLE_SOURCES,
       sessionTtlSeconds: app.config.SESSION_TTL_SECONDS,
+      // One budget per username for the app (and, through Redis, for every instance).
+      loginLimiter: createLimiter({
+        name: 'login-account',
+        points: app.config.LOGIN_MAX_FAILURES,
+        windowSeconds: app.config.LOGIN_LOCK_SECONDS,
+        keyPrefix: app.config.REDIS_KEY_PREFIX,
+        ...(app.redis ? { redis: app.redis } : {}),
+      }),
+      maxSessionsPerAccount: app.config.MAX_SESSIONS_PER_ACCOUNT,
+      sessionPurgeBatch: app.config.SESSION_PURGE_BATCH,
     }),
   );
 };
@@ -32,5 +43,5 @@ const servicesPlugin: FastifyPluginAsync<ServicesPluginOptions> = async (app, { 
 export default fp(servicesPlugin, {
   name: 'services',
   fastify: '5.x',
-  dependencies: ['config', 'upstream'],
+  dependencies: ['config', 'upstream', 'rate-limit'],
 });

@@ -1,4 +1,5 @@
 export { AccountsService } from './accounts.service.js';
+export type { AccountsOptions, LoggedOutEverywhere } from './accounts.service.js';
 export { ChatService } from './chat.service.js';
 export type { ChatResult, StreamOptions } from './chat.service.js';
 export { ConversationsService } from './conversations.service.js';
@@ -11,3 +12,4 @@ export type {
   StreamConversation,
   StreamConversationOptions,
 } from './stream-conversation.js';
+export type { LimitDecision, Limiter } from './limiter.js';

@@ -4,6 +4,7 @@ import { bots as defaultBots, type BotClass } from '../bots/index.js';
 import type { Database } from '@switchyard/persistence';
 import type { UpstreamClient } from '../upstream/index.js';
 import { AccountsService } from './accounts.service.js';
+import type { Limiter } from './limiter.js';
 import { ChatService } from './chat.service.js';
 import { ConversationsService } from './conversations.service.js';
 
@@ -19,6 +20,12 @@ export interface ServiceDependencies {
   readonly ensembleSources: number;
   /** SESSION_TTL_SECONDS */
   readonly sessionTtlSeconds: number;
+  /** LOGIN_MAX_FAILURES per LOGIN_LOCK_SECONDS and username: the app's limiter (memory or Redis). */
+  readonly loginLimiter: Limiter;
+  /** MAX_SESSIONS_PER_ACCOUNT */
+  readonly maxSessionsPerAccount: number;
+  /** SESSION_PURGE_BATCH */
+  readonly sessionPurgeBatch: number;
 }
 
 export interface Services {
@@ -32,7 +39,12 @@ export interface Services {
 export function createServices(deps: ServiceDependencies): Services {
   return {
     db: deps.db,
-    accounts: new AccountsService(deps.db, deps.passwords, deps.sessionTtlSeconds),
+    accounts: new AccountsService(deps.db, deps.passwords, {
+      sessionTtlSeconds: deps.sessionTtlSeconds,
+      loginLimiter: deps.loginLimiter,
+      maxSessionsPerAccount: deps.maxSessionsPerAccount,
+      sessionPurgeBatch: deps.sessionPurgeBatch,
+    }),
     chat: new ChatService(
       deps.db,
       { upstream: deps.upstream, ensembleSources: deps.ensembleSources },

@@ -1,2 +1,3 @@
 export { ConfigError, ConfigSchema, ProxyServiceSchema, loadConfig } from './config.js';
 export type { Config, ProxyService } from './config.js';
+export { trustProxy } from './trust-proxy.js';
