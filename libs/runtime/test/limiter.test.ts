@@ -62,9 +62,13 @@ describe('createLimiter', () => {
 
 describe('TRUST_PROXY', () => {
   const base = { MODEL_URL: 'http://127.0.0.1:1', KNOWLEDGE_URL: 'http://127.0.0.1:1' };
-  it('is false unset, a number for a hop count, a list for addresses and CIDRs', () => {
+  it('is false unset, a function of the hop for a hop count, a list for addresses and CIDRs', () => {
     expect(trustProxy(loadConfig(base))).toBe(false);
-    expect(trustProxy(loadConfig({ ...base, TRUST_PROXY: '1' }))).toBe(1);
+    const hops = trustProxy(loadConfig({ ...base, TRUST_PROXY: '1' }));
+    expect(typeof hops).toBe('function');
+    if (typeof hops === 'function') {
+      expect([hops('127.0.0.1', 0), hops('203.0.113.1', 1)]).toEqual([true, false]);
+    }
     expect(trustProxy(loadConfig({ ...base, TRUST_PROXY: '10.0.0.0/8, ::1,192.0.2.7' }))).toEqual([
       '10.0.0.0/8',
       '::1',
