@@ -115,6 +115,12 @@ export function createApp({
       // The access line is info whatever the status, as Fastify's "request completed": a failure
       // has a line of its own from the error handler, at logLevelOf's level (@switchyard/http-kit).
       useLevel: 'info',
+      // The client's address as TRUST_PROXY sees it (req.ip), as Fastify logs request.ip; the
+      // default is the socket's peer, which behind a load balancer is the balancer.
+      serializers: {
+        req: (req: { raw: express.Request; remoteAddress?: string }) =>
+          Object.assign(req, { remoteAddress: req.raw.ip }),
+      },
     }),
   );
   app.use(

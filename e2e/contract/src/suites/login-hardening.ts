@@ -8,7 +8,9 @@ import {
   type StartedApp,
 } from '@switchyard/testing';
 import request, { type Response } from 'supertest';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../apps.js';
 import { buildCredentials, expectError, useEnvironment } from '../support.js';
 import { expectDocumented } from './openapi-check.js';
 import { TEST_REDIS_URL } from './rate-limit.js';
@@ -50,7 +52,7 @@ async function afterLock(res: Response, attempt: () => Promise<Response>): Promi
  * PRECIS (RFC 8265) usernames and passwords, MAX_SESSIONS_PER_ACCOUNT, log out everywhere and
  * the purge of expired sessions (SESSION_PURGE_BATCH a log-in).
  */
-export async function runLoginHardeningSuite(subject: AppUnderTest): Promise<void> {
+export async function runLoginHardeningSuite(subject: App): Promise<void> {
   const [pglite] = await databaseTargets();
   const base = {
     LOGIN_MAX_FAILURES: String(MAX_FAILURES),
@@ -59,7 +61,7 @@ export async function runLoginHardeningSuite(subject: AppUnderTest): Promise<voi
     SESSION_PURGE_BATCH: String(PURGE_BATCH),
     TRUST_PROXY: '1',
   };
-  reportCases('login hardening', subject.name, 13);
+  reportCases('login hardening', subject.name, 14);
 
   describe(`${subject.name} log-in hardening`, () => {
     const ctx = useEnvironment(subject, pglite!, { overrides: () => base });
@@ -191,7 +193,7 @@ export async function runLoginHardeningSuite(subject: AppUnderTest): Promise<voi
 
       const res = await api().delete('/v1/sessions').set(bearer(mine[1]!));
       expect(res.status).toBe(204);
-      expectDocumented('deleteAllSessions' as never, res);
+      expectDocumented('deleteAllSessions', res);
       for (const token of mine) {
         expectError(
           'listBots',
@@ -203,7 +205,7 @@ export async function runLoginHardeningSuite(subject: AppUnderTest): Promise<voi
       await api().get('/v1/bots').set(bearer(theirs)).expect(200);
       // Without a token: 401, like every authenticated route.
       expectError(
-        'deleteAllSessions' as never,
+        'deleteAllSessions',
         await api().delete('/v1/sessions'),
         401,
         'SWY_ERR_AUTH_REQUIRED',
@@ -264,8 +266,24 @@ export async function runLoginHardeningSuite(subject: AppUnderTest): Promise<voi
   });
 
   describe(`${subject.name} TRUST_PROXY=1`, () => {
-    const { api } = useEnvironment(subject, pglite!, {
+    // Every line the app logs, parsed: the access lines must name the client, not the proxy.
+    const lines: Array<{ req?: { url?: string; remoteAddress?: string } }> = [];
+    const logger = pino(
+      { level: 'info' },
+      { write: (line: string) => void lines.push(JSON.parse(line)) },
+    );
+    const logged: AppUnderTest = {
+      name: subject.name,
+      start: (options) => subject.start({ ...options, logger }),
+    };
+    const { api } = useEnvironment(logged, pglite!, {
       overrides: () => ({ ...limited, TRUST_PROXY: '1' }),
+    });
+    it("logs the client behind the proxy as the request's address", async () => {
+      await api().get('/health').set('x-forwarded-for', address(42)).expect(200);
+      const seen = lines.filter((l) => l.req?.url === '/health').map((l) => l.req?.remoteAddress);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(new Set(seen)).toEqual(new Set([address(42)]));
     });
     it('counts each X-Forwarded-For client in its own sign-up and log-in buckets', async () => {
       const from = (xff: string) => api().post('/v1/sessions').set('x-forwarded-for', xff);
