@@ -1,8 +1,10 @@
 /**
  * Usernames and passwords prepared and enforced as RFC 8265 (PRECIS) describes: usernames by the
  * UsernameCaseMapped profile (compared) and UsernameCasePreserved (stored, for display),
- * passwords by OpaqueString. No maintained npm package implements RFC 8264/8265 (the packages
- * found do SASLprep, RFC 4013, the profile PRECIS replaced), so the derived-property rules of
+ * passwords by OpaqueString. No maintained npm package implements RFC 8264/8265: precis-js
+ * 0.1.5 implements the obsoleted RFC 7564 (CoffeeScript, built for Node 0.10), and the
+ * maintained neighbours (saslprep, @mongodb-js/saslprep) do SASLprep, RFC 4013, the profile
+ * PRECIS replaced. So the derived-property rules of
  * RFC 8264 section 8 are written here with Unicode property escapes: the engine's Unicode
  * version decides what is unassigned, as the RFC allows (it names no fixed version).
  *
