@@ -12,6 +12,7 @@ import {
 } from '@switchyard/express-api';
 import { buildApp, type BuildAppOptions } from '@switchyard/fastify-api';
 import { RequestValidator, routeGroups, type RouteGroup } from '@switchyard/api-spec';
+import { trustProxy } from '@switchyard/runtime';
 import express, { type RequestHandler } from 'express';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
@@ -77,6 +78,8 @@ function expressSide(
       const side = express();
       side.disable('x-powered-by');
       side.set('etag', false);
+      // The Express side reads req.ip itself (express-rate-limit): the same TRUST_PROXY as Fastify's.
+      side.set('trust proxy', trustProxy(app.config));
       // req.log for express-api's error handler; Fastify already logs each request.
       side.use(pinoHttp({ logger: context.logger, autoLogging: false }));
       // Express answers OPTIONS on a known path by itself; hand it to Fastify's 405 instead.

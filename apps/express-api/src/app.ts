@@ -1,6 +1,6 @@
 import { RequestValidator, type RouteGroup } from '@switchyard/api-spec';
 import { createServices } from '@switchyard/domain';
-import { accountLimiters, openRedis, type Config } from '@switchyard/runtime';
+import { accountLimiters, openRedis, trustProxy, type Config } from '@switchyard/runtime';
 import { type Database } from '@switchyard/persistence';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
@@ -71,6 +71,7 @@ export function createApp({
   logger = createLogger(config),
 }: CreateAppOptions): SwitchyardApp {
   const redis = config.REDIS_URL ? openRedis(config.REDIS_URL) : undefined;
+  const limiters = accountLimiters(config, redis);
   const services = createServices({
     db,
     passwords: syncPasswordHasher,
@@ -85,7 +86,10 @@ export function createApp({
     streamReplyTimeoutMs: config.STREAM_REPLY_TIMEOUT_MS,
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
     idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
-    limiters: accountLimiters(config, redis),
+    limiters,
+    loginLimiter: limiters.login,
+    maxSessionsPerAccount: config.MAX_SESSIONS_PER_ACCOUNT,
+    sessionPurgeBatch: config.SESSION_PURGE_BATCH,
   });
   const context: AppContext = {
     config,
@@ -101,6 +105,8 @@ export function createApp({
   app.disable('x-powered-by');
   // Fastify sends no ETag on JSON, and the two apps answer byte for byte alike.
   app.set('etag', false);
+  // TRUST_PROXY: which proxies' X-Forwarded-For decides req.ip (rate limits, logs); none when unset.
+  app.set('trust proxy', trustProxy(config));
 
   app.use(requestId);
   app.use(
@@ -110,6 +116,12 @@ export function createApp({
       // The access line is info whatever the status, as Fastify's "request completed": a failure
       // has a line of its own from the error handler, at logLevelOf's level (@switchyard/http-kit).
       useLevel: 'info',
+      // The client's address as TRUST_PROXY sees it (req.ip), as Fastify logs request.ip; the
+      // default is the socket's peer, which behind a load balancer is the balancer.
+      serializers: {
+        req: (req: { raw: express.Request; remoteAddress?: string }) =>
+          Object.assign(req, { remoteAddress: req.raw.ip }),
+      },
     }),
   );
   app.use(

@@ -26,3 +26,4 @@ export { runAgreedBehaviourSuite } from './suites/agreed-behaviour.js';
 export { runClientGoneSuite } from './suites/client-gone.js';
 export { runIdempotencySuite } from './suites/idempotency.js';
 export { runRouteLimitsSuite } from './suites/route-limits.js';
+export { runLoginHardeningSuite } from './suites/login-hardening.js';

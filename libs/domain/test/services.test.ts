@@ -19,6 +19,12 @@ const noUpstream: UpstreamClient = {
   fanOut: () => Promise.reject(new Error('echo needs no upstream')),
 };
 
+/** No lock-out here: the e2e login-hardening suite tests the real limiter. */
+const unlimited: Limiter = {
+  consume: () => Promise.resolve({ allowed: true }),
+  reset: () => Promise.resolve(),
+};
+
 const targets = await databaseTargets();
 
 describe.each(targets)('use cases on $kind', (target) => {
@@ -39,6 +45,9 @@ describe.each(targets)('use cases on $kind', (target) => {
       idempotencyTtlSeconds: 86_400,
       maxReplyChars: 100_000,
       streamReplyTimeoutMs: 60_000,
+      loginLimiter: unlimited,
+      maxSessionsPerAccount: 10,
+      sessionPurgeBatch: 100,
     });
   });
   afterAll(async () => {
@@ -210,6 +219,11 @@ describe.each(targets)('use cases on $kind', (target) => {
         ensembleSources: 1,
         sessionTtlSeconds: 600,
         idempotencyTtlSeconds: 86_400,
+        maxReplyChars: 100_000,
+        streamReplyTimeoutMs: 60_000,
+        loginLimiter: unlimited,
+        maxSessionsPerAccount: 10,
+        sessionPurgeBatch: 100,
         limiters: { messages },
       });
 

@@ -115,6 +115,38 @@ describe.each(targets)('repositories on $kind', (target) => {
       const { rows } = await db.query('SELECT 1 FROM sessions WHERE token_hash = $1', [tokenHash]);
       expect(rows).toHaveLength(0);
     });
+
+    it_('deletes at most `limit` expired sessions a call', async () => {
+      await sessions.deleteExpired();
+      const account = await newAccount();
+      for (const n of [1, 2, 3]) {
+        await sessions.create({
+          tokenHash: hashToken(`bounded-purge-${n}-xxxxxxxxxxxx`),
+          accountId: account.id,
+          ttlSeconds: -1,
+        });
+      }
+      expect(await sessions.deleteExpired(2)).toBe(2);
+      expect(await sessions.deleteExpired(2)).toBe(1);
+      expect(await sessions.deleteExpired(2)).toBe(0);
+    });
+
+    it_("keeps an account's newest live sessions and ends all of them on request", async () => {
+      const account = await newAccount();
+      const other = await newAccount();
+      const hashes = [1, 2, 3].map((n) => hashToken(`cap-${n}-xxxxxxxxxxxxxxxxxxxx`));
+      for (const tokenHash of hashes) {
+        await sessions.create({ tokenHash, accountId: account.id, ttlSeconds: 600 });
+      }
+      const theirs = hashToken('cap-other-xxxxxxxxxxxxxxxxxx');
+      await sessions.create({ tokenHash: theirs, accountId: other.id, ttlSeconds: 600 });
+      expect(await sessions.keepNewest(account.id, 2)).toBe(1);
+      expect(await sessions.findOwner(hashes[0]!)).toBeUndefined();
+      expect(await sessions.findOwner(hashes[2]!)).toBeDefined();
+      expect(await sessions.deleteAllForAccount(account.id)).toBe(2);
+      expect(await sessions.findOwner(hashes[1]!)).toBeUndefined();
+      expect(await sessions.findOwner(theirs)).toBeDefined();
+    });
   });
 
   describe('ConversationsRepository', () => {

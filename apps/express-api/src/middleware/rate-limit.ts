@@ -24,6 +24,9 @@ export function rateLimits(
       legacyHeaders: false,
       // Redis down: let the request through rather than refuse every log-in.
       passOnStoreError: true,
+      // With TRUST_PROXY unset, an X-Forwarded-For header is ignored on purpose (the peer is the
+      // client): not a misconfiguration to print a stack for on every limiter.
+      validate: { xForwardedForHeader: false },
       ...(redis
         ? {
             store: new RedisStore({

@@ -37,5 +37,14 @@ export function accountsRoutes(routes: RouteContext): Router {
     },
   );
 
+  router.delete(
+    apiRoutes.deleteAllSessions.path,
+    ...fromTable(routes, apiRoutes.deleteAllSessions),
+    async (_req, res) => {
+      await services.accounts.logOutEverywhere(principalOf(res));
+      res.status(204).end();
+    },
+  );
+
   return router;
 }

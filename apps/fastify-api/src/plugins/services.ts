@@ -18,6 +18,8 @@ export interface ServicesPluginOptions {
 }
 
 const servicesPlugin: FastifyPluginAsync<ServicesPluginOptions> = async (app, { db }) => {
+  // app.redis: the rate-limit plugin's client (REDIS_URL), shared with the bridge's Express side.
+  const limiters = accountLimiters(app.config, app.redis);
   app.decorate(
     'services',
     createServices({
@@ -29,8 +31,10 @@ const servicesPlugin: FastifyPluginAsync<ServicesPluginOptions> = async (app, { 
       streamReplyTimeoutMs: app.config.STREAM_REPLY_TIMEOUT_MS,
       sessionTtlSeconds: app.config.SESSION_TTL_SECONDS,
       idempotencyTtlSeconds: app.config.IDEMPOTENCY_TTL_SECONDS,
-      // app.redis: the rate-limit plugin's client (REDIS_URL), shared with the bridge's Express side.
-      limiters: accountLimiters(app.config, app.redis),
+      limiters,
+      loginLimiter: limiters.login,
+      maxSessionsPerAccount: app.config.MAX_SESSIONS_PER_ACCOUNT,
+      sessionPurgeBatch: app.config.SESSION_PURGE_BATCH,
     }),
   );
 };

@@ -36,6 +36,14 @@ const accountsRoutes: FastifyPluginAsync = async (app) => {
         return reply.code(204).send();
       },
     });
+
+    bodyless.route({
+      ...fromTable(bodyless, apiRoutes.deleteAllSessions),
+      handler: async (request, reply) => {
+        await app.services.accounts.logOutEverywhere(request.principal);
+        return reply.code(204).send();
+      },
+    });
   });
 };
 

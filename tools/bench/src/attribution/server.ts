@@ -4,7 +4,7 @@
 // skips what the apps add on top (validation, helmet, logging, docs), in both frameworks alike.
 import { UndiciUpstreamClient } from '@switchyard/fastify-api';
 import { createServices, hashPassword, verifyPassword } from '@switchyard/domain';
-import { loadConfig } from '@switchyard/runtime';
+import { createLimiter, loadConfig } from '@switchyard/runtime';
 import { openDatabase } from '@switchyard/persistence';
 import { toAppError, type PostMessageBody } from '@switchyard/api-spec';
 import express from 'express';
@@ -28,6 +28,13 @@ const services = createServices({
   streamReplyTimeoutMs: config.STREAM_REPLY_TIMEOUT_MS,
   sessionTtlSeconds: config.SESSION_TTL_SECONDS,
   idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
+  loginLimiter: createLimiter({
+    name: 'login-account',
+    points: config.LOGIN_MAX_FAILURES,
+    windowSeconds: config.LOGIN_LOCK_SECONDS,
+  }),
+  maxSessionsPerAccount: config.MAX_SESSIONS_PER_ACCOUNT,
+  sessionPurgeBatch: config.SESSION_PURGE_BATCH,
 });
 
 /** The handlers, framework-free: (headers, params, body) → [status, body]. */

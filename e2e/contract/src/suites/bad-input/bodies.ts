@@ -409,30 +409,41 @@ export const bodyCases: readonly BadInputCase[] = [
     code: V,
     details: [detail('/body/username', USERNAME_PATTERN)],
   })),
-  // Log-in usernames have no pattern (1-32 characters): these are unknown usernames, and an
-  // unknown username is the one 401 of docs/errors.md, whatever its characters.
+  // Log-in usernames have no pattern (1-32 characters), but RFC 8265's UsernameCaseMapped
+  // profile applies: a name with a code point outside its IdentifierClass (an emoji, a NUL, the
+  // Kelvin sign) can belong to no account, and is a 400 on /body/username; a name of letters in
+  // any script is only unknown, the one 401 of docs/errors.md.
+  {
+    name: 'POST /v1/sessions with right-to-left script in the username is 401 SWY_ERR_AUTH_INVALID_CREDENTIALS',
+    method: 'POST',
+    path: '/v1/sessions',
+    body: { username: 'مرحبا', password: PASSWORD },
+    route: 'createSession',
+    status: 401,
+    code: 'SWY_ERR_AUTH_INVALID_CREDENTIALS',
+  },
   ...(
     [
-      ['emoji', '😀😀😀'],
-      ['right-to-left script', 'مرحبا'],
-      ['a NUL byte', 'abc\u0000def'],
+      ['emoji', '😀😀😀', 'U+1F600'],
+      ['a NUL byte', 'abc\u0000def', 'U+0000'],
+      ['the Kelvin sign', '\u212Aelvin', 'U+212A'],
     ] as const
-  ).map(([what, username]): HttpCase => ({
-    name: `POST /v1/sessions with ${what} in the username is 401 SWY_ERR_AUTH_INVALID_CREDENTIALS`,
+  ).map(([what, username, cp]): HttpCase => ({
+    name: `POST /v1/sessions with ${what} in the username is 400 (RFC 8265 IdentifierClass)`,
     method: 'POST',
     path: '/v1/sessions',
     body: { username, password: PASSWORD },
     route: 'createSession',
-    status: 401,
-    code: 'SWY_ERR_AUTH_INVALID_CREDENTIALS',
+    status: 400,
+    code: V,
+    details: [detail('/body/username', `must not contain the character ${cp}`)],
   })),
-  // The password schema is any 8-128 characters: these passwords are valid and the account is
-  // created (the spec has no error for them).
+  // The password schema is any 8-128 characters, then RFC 8265's OpaqueString profile: letters,
+  // symbols, punctuation and spaces of any script are kept (and the account is created)...
   ...(
     [
-      ['emoji', '🔐🔑🗝️🔒🔓🔏🛡️🧩'],
+      ['emoji', '🔐🔑🗝🔒🔓🔏🛡🧩'],
       ['right-to-left script and combining marks', 'كلمة السر e\u0301\u0301 שלום'],
-      ['a NUL byte', 'pass\u0000word-long'],
     ] as const
   ).map(([what, password]): HttpCase => ({
     name: `POST /v1/accounts with ${what} in the password is 201`,
@@ -441,6 +452,24 @@ export const bodyCases: readonly BadInputCase[] = [
     body: () => ({ username: fresh(), password }),
     route: 'createAccount',
     status: 201,
+  })),
+  // ...but controls and default-ignorable code points (a variation selector) are refused, and so
+  // is a password from the common-password list.
+  ...(
+    [
+      ['a NUL byte', 'pass\u0000word-long', 'must not contain the character U+0000'],
+      ['a variation selector', '🛡\ufe0f shield me', 'must not contain the character U+FE0F'],
+      ['a common password', 'password123', 'is a commonly used password'],
+    ] as const
+  ).map(([what, password, message]): HttpCase => ({
+    name: `POST /v1/accounts with ${what} in the password is 400`,
+    method: 'POST',
+    path: '/v1/accounts',
+    body: () => ({ username: fresh(), password }),
+    route: 'createAccount',
+    status: 400,
+    code: V,
+    details: [detail('/body/password', message)],
   })),
   // Message text is 1-4000 characters: stored and echoed back unchanged (no normalization).
   ...(

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { ApiRouteName, ErrorCodeValue, ErrorDetail } from '@switchyard/api-spec';
+import {
+  UsernameSchema,
+  type ApiRouteName,
+  type ErrorCodeValue,
+  type ErrorDetail,
+} from '@switchyard/api-spec';
 import { BODY_LIMIT_BYTES } from '@switchyard/testing';
 
 // The shape of a bad-input case and the values the tables share; the tables are the files
@@ -86,7 +91,8 @@ export const fresh = () => `b-${randomUUID().slice(0, 12)}`;
 export const b64 = (value: string) => Buffer.from(value).toString('base64url');
 export const PASSWORD = 'long enough password';
 export const UNKNOWN_ID = randomUUID();
-export const USERNAME_PATTERN = 'must match pattern "^[A-Za-z0-9_.-]+$"';
+/** ASCII letters, digits, _ . - and their fullwidth forms (RFC 8265 maps those to ASCII). */
+export const USERNAME_PATTERN = `must match pattern "${UsernameSchema.pattern}"`;
 export const MUST_BE_OBJECT = [detail('/body', 'must be object')];
 export const BAD_URL = [detail('', 'the URL path is not valid percent-encoding')];
 export const UUID_FORMAT = 'must match format "uuid"';

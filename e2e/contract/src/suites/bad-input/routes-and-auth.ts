@@ -31,7 +31,7 @@ export const routeAndAuthCases: readonly BadInputCase[] = [
     [
       ['PUT', '/v1/accounts', 'POST'],
       ['OPTIONS', '/v1/accounts', 'POST'],
-      ['GET', '/v1/sessions', 'POST'],
+      ['GET', '/v1/sessions', 'POST, DELETE'],
       ['GET', '/v1/sessions/current', 'DELETE'],
       ['POST', '/v1/sessions/current', 'DELETE'],
       ['POST', '/v1/bots', 'GET, HEAD'],

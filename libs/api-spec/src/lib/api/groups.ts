@@ -24,6 +24,7 @@ export const routeGroupOf: Readonly<Record<ApiRouteName, Exclude<RouteGroup, 'do
   createAccount: 'accounts',
   createSession: 'accounts',
   deleteSession: 'accounts',
+  deleteAllSessions: 'accounts',
   listBots: 'bots',
   postMessage: 'bots',
   listConversations: 'conversations',

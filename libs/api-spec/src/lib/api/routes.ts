@@ -118,6 +118,17 @@ export const apiRoutes = {
     auth: true,
     schema: { response: { 204: Type.Null(), ...authed } },
   },
+  deleteAllSessions: {
+    method: 'DELETE',
+    path: '/v1/sessions',
+    operationId: 'deleteAllSessions',
+    summary: "Log out everywhere: end every session of the bearer token's account",
+    description:
+      "Ends all of the account's sessions, the caller's own included: every token of the account answers 401 afterwards.",
+    tag: 'accounts',
+    auth: true,
+    schema: { response: { 204: Type.Null(), ...authed } },
+  },
   listBots: {
     method: 'GET',
     path: '/v1/bots',

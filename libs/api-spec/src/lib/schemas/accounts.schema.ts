@@ -4,8 +4,11 @@ import { TimestampSchema, UuidSchema } from './common.schema.js';
 export const UsernameSchema = Type.String({
   minLength: 3,
   maxLength: 32,
-  pattern: '^[A-Za-z0-9_.-]+$',
-  description: 'Letters, digits, _ . and -; unique regardless of case',
+  // ASCII letters, digits, _ . and -, or their fullwidth forms (U+FF0D, U+FF0E, U+FF10-U+FF19,
+  // U+FF21-U+FF3A, U+FF3F, U+FF41-U+FF5A), which RFC 8265's width mapping turns into ASCII.
+  pattern: '^[A-Za-z0-9_.\\-\\uFF0D\\uFF0E\\uFF10-\\uFF19\\uFF21-\\uFF3A\\uFF3F\\uFF41-\\uFF5A]+$',
+  description:
+    'Letters, digits, _ . and - (fullwidth forms are stored as ASCII, RFC 8265); unique regardless of case',
 });
 
 export const CreateAccountBodySchema = Type.Object(

@@ -1,11 +1,36 @@
 import type { CreateAccountBody, CreateSessionBody, SessionBody } from '@switchyard/api-spec';
 import { randomBytes } from 'node:crypto';
+import { isCommonPassword } from '../auth/common-passwords.js';
 import type { PasswordHasher } from '../auth/password.js';
+import { opaqueString, usernameCaseMapped, usernameCasePreserved } from '../auth/precis.js';
 import { bearerToken, hashToken, newSessionToken } from '../auth/tokens.js';
-import { AppError } from '@switchyard/api-spec';
+import { AppError, rateLimited } from '@switchyard/api-spec';
 import { AccountsRepository, SessionsRepository, type Account } from '@switchyard/persistence';
 import type { Queryable } from '@switchyard/persistence';
+import type { Limiter } from './limiter.js';
 import type { Principal } from './principal.js';
+
+/** The settings the accounts use case reads; their defaults live in the config schema. */
+export interface AccountsOptions {
+  /** SESSION_TTL_SECONDS */
+  readonly sessionTtlSeconds: number;
+  /** LOGIN_MAX_FAILURES within LOGIN_LOCK_SECONDS, per normalized username (the app builds it). */
+  readonly loginLimiter: Limiter;
+  /** MAX_SESSIONS_PER_ACCOUNT */
+  readonly maxSessionsPerAccount: number;
+  /** SESSION_PURGE_BATCH */
+  readonly sessionPurgeBatch: number;
+}
+
+/** What "log out everywhere" ended: the account (whose open sockets the app may close too). */
+export interface LoggedOutEverywhere {
+  readonly accountId: string;
+  readonly sessions: number;
+}
+
+function invalid(path: string, message: string): AppError {
+  return new AppError('SWY_ERR_VALIDATION', { details: [{ path, message }] });
+}
 
 export class AccountsService {
   readonly #accounts: AccountsRepository;
@@ -15,32 +40,61 @@ export class AccountsService {
   constructor(
     db: Queryable,
     private readonly passwords: PasswordHasher,
-    /** SESSION_TTL_SECONDS: its default lives in the config schema (@switchyard/runtime). */
-    private readonly sessionTtlSeconds: number,
+    private readonly options: AccountsOptions,
   ) {
     this.#accounts = new AccountsRepository(db);
     this.#sessions = new SessionsRepository(db);
   }
 
+  /**
+   * The username is stored as RFC 8265's UsernameCasePreserved form (a fullwidth name becomes
+   * ASCII) and the password hashed in its OpaqueString form, unless it is a common one.
+   */
   async signUp(body: CreateAccountBody): Promise<Account> {
-    const passwordHash = await this.passwords.hash(body.password);
-    return this.#accounts.create({ username: body.username, passwordHash });
+    const username = usernameCasePreserved(body.username);
+    if (!username.ok) throw invalid('/body/username', username.reason);
+    const password = opaqueString(body.password);
+    if (!password.ok) throw invalid('/body/password', password.reason);
+    if (isCommonPassword(password.value)) {
+      throw invalid('/body/password', 'is a commonly used password');
+    }
+    const passwordHash = await this.passwords.hash(password.value);
+    return this.#accounts.create({ username: username.value, passwordHash });
   }
 
-  /** One answer for an unknown user and a wrong password, in the same time. */
+  /**
+   * One answer for an unknown user and a wrong password, in the same time; each log-in for a
+   * username (known or not) takes one unit of its LOGIN_MAX_FAILURES, a success gives them
+   * back, and with none left the answer is 429 whatever the password.
+   */
   async logIn(body: CreateSessionBody): Promise<SessionBody> {
-    const account = await this.#accounts.findByUsername(body.username);
-    const ok = await this.passwords.verify(
-      body.password,
-      account?.passwordHash ?? (await this.#dummy()),
-    );
+    const username = usernameCaseMapped(body.username);
+    // A name outside PRECIS's IdentifierClass (the Kelvin sign, a space, an emoji) can never
+    // belong to an account: a 400 that says so, not a lookup.
+    if (!username.ok) throw invalid('/body/username', username.reason);
+    const decision = await this.options.loginLimiter.consume(username.value);
+    if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds * 1000);
+
+    const account = await this.#accounts.findByUsername(username.value);
+    const stored = account?.passwordHash ?? (await this.#dummy());
+    const password = opaqueString(body.password);
+    let ok = await this.passwords.verify(password.ok ? password.value : body.password, stored);
+    // Accounts made before passwords were normalized hashed the bytes as sent.
+    if (!ok && account && password.ok && password.value !== body.password) {
+      ok = await this.passwords.verify(body.password, stored);
+    }
     if (!account || !ok) throw new AppError('SWY_ERR_AUTH_INVALID_CREDENTIALS');
+    await this.options.loginLimiter.reset(username.value);
+
+    await this.#sessions.deleteExpired(this.options.sessionPurgeBatch);
     const token = newSessionToken();
     const expiresAt = await this.#sessions.create({
       tokenHash: hashToken(token),
       accountId: account.id,
-      ttlSeconds: this.sessionTtlSeconds,
+      ttlSeconds: this.options.sessionTtlSeconds,
     });
+    // Past the cap, the oldest sessions end: a person who lost a device can still log in.
+    await this.#sessions.keepNewest(account.id, this.options.maxSessionsPerAccount);
     return { token, expiresAt };
   }
 
@@ -55,6 +109,12 @@ export class AccountsService {
 
   async logOut(principal: Principal): Promise<void> {
     await this.#sessions.delete(principal.tokenHash);
+  }
+
+  /** Ends every session of the caller's account, the caller's own included. */
+  async logOutEverywhere(principal: Principal): Promise<LoggedOutEverywhere> {
+    const sessions = await this.#sessions.deleteAllForAccount(principal.accountId);
+    return { accountId: principal.accountId, sessions };
   }
 
   /** The caller behind an Authorization header; SWY_ERR_AUTH_REQUIRED when there is none. */

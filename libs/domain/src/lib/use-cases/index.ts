@@ -1,4 +1,5 @@
 export { AccountsService } from './accounts.service.js';
+export type { AccountsOptions, LoggedOutEverywhere } from './accounts.service.js';
 export { ChatService } from './chat.service.js';
 export type { ChatResult, ChatServiceOptions, StreamOptions } from './chat.service.js';
 export { ConversationsService } from './conversations.service.js';

@@ -36,6 +36,12 @@ export interface ServiceDependencies {
   readonly maxReplyChars: number;
   /** STREAM_REPLY_TIMEOUT_MS */
   readonly streamReplyTimeoutMs: number;
+  /** LOGIN_MAX_FAILURES per LOGIN_LOCK_SECONDS and username: the app's limiter (memory or Redis). */
+  readonly loginLimiter: Limiter;
+  /** MAX_SESSIONS_PER_ACCOUNT */
+  readonly maxSessionsPerAccount: number;
+  /** SESSION_PURGE_BATCH */
+  readonly sessionPurgeBatch: number;
 }
 
 export interface Services {
@@ -50,7 +56,12 @@ export interface Services {
 export function createServices(deps: ServiceDependencies): Services {
   return {
     db: deps.db,
-    accounts: new AccountsService(deps.db, deps.passwords, deps.sessionTtlSeconds),
+    accounts: new AccountsService(deps.db, deps.passwords, {
+      sessionTtlSeconds: deps.sessionTtlSeconds,
+      loginLimiter: deps.loginLimiter,
+      maxSessionsPerAccount: deps.maxSessionsPerAccount,
+      sessionPurgeBatch: deps.sessionPurgeBatch,
+    }),
     chat: new ChatService(
       deps.db,
       {

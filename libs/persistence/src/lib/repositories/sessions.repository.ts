@@ -49,8 +49,39 @@ export class SessionsRepository {
     return (rowCount ?? 0) > 0;
   }
 
-  async deleteExpired(): Promise<number> {
-    const { rowCount } = await this.db.query('DELETE FROM sessions WHERE expires_at <= now()');
+  /**
+   * Deletes expired sessions, the longest-expired first, at most `limit` of them (all when no
+   * limit is given): the log-in path calls it with SESSION_PURGE_BATCH, so one call stays small.
+   */
+  async deleteExpired(limit?: number): Promise<number> {
+    const { rowCount } =
+      limit === undefined
+        ? await this.db.query('DELETE FROM sessions WHERE expires_at <= now()')
+        : await this.db.query(
+            `DELETE FROM sessions WHERE token_hash IN (
+               SELECT token_hash FROM sessions WHERE expires_at <= now()
+                ORDER BY expires_at LIMIT $1)`,
+            [limit],
+          );
+    return rowCount ?? 0;
+  }
+
+  /** Ends the account's live sessions past the newest `keep` (MAX_SESSIONS_PER_ACCOUNT). */
+  async keepNewest(accountId: string, keep: number): Promise<number> {
+    const { rowCount } = await this.db.query(
+      `DELETE FROM sessions WHERE token_hash IN (
+         SELECT token_hash FROM sessions WHERE account_id = $1 AND expires_at > now()
+          ORDER BY created_at DESC, token_hash DESC OFFSET $2)`,
+      [accountId, keep],
+    );
+    return rowCount ?? 0;
+  }
+
+  /** Ends every session of the account ("log out everywhere"); how many there were. */
+  async deleteAllForAccount(accountId: string): Promise<number> {
+    const { rowCount } = await this.db.query('DELETE FROM sessions WHERE account_id = $1', [
+      accountId,
+    ]);
     return rowCount ?? 0;
   }
 }

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { trustProxyProblem } from './trust-proxy.js';
 
 const Url = Type.String({ pattern: '^https?://[^\\s/?#]+(/[^\\s]*)?$' });
 
@@ -90,6 +91,23 @@ export const ConfigSchema = Type.Object({
   /** What every key this app writes to Redis starts with: deployments sharing a Redis differ. */
   REDIS_KEY_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', default: 'switchyard:' }),
   /**
+   * Per-account log-in lock: after LOGIN_MAX_FAILURES log-ins for one username within
+   * LOGIN_LOCK_SECONDS (counted from the first), log-in answers 429 until the window ends; a
+   * success clears the count. Shared in Redis when REDIS_URL is set.
+   */
+  LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+  LOGIN_LOCK_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 900 }),
+  /** Live sessions one account may hold; a log-in past it ends the oldest. */
+  MAX_SESSIONS_PER_ACCOUNT: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+  /** Expired sessions each log-in deletes, at most (the purge's bound). */
+  SESSION_PURGE_BATCH: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }),
+  /**
+   * Which proxies in front of the app to believe about the client's address (X-Forwarded-For):
+   * unset trusts none (the peer is the client); a hop count such as `1`; or a comma list of
+   * addresses and CIDRs. Read by trustProxy() (lib/config/trust-proxy.ts).
+   */
+  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+  /**
    * Worker processes on one HOST:PORT (node:cluster, see lib/process/cluster.ts). 1: no primary,
    * the app runs in this process. More needs DATABASE_URL: PGlite belongs to one process.
    */
@@ -139,5 +157,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `Invalid configuration:\n  WEB_CONCURRENCY: ${config.WEB_CONCURRENCY} workers need DATABASE_URL (PGlite is one process's embedded database; workers cannot share it)`,
     );
   }
+  // TRUST_PROXY's entries one by one (addresses and CIDRs), so a typo stops the start-up here.
+  const trustProxyError = trustProxyProblem(config.TRUST_PROXY);
+  if (trustProxyError)
+    throw new ConfigError(`Invalid configuration:\n  TRUST_PROXY: ${trustProxyError}`);
   return config;
 }

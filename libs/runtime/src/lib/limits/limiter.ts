@@ -1,20 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
-/**
- * The shape of libs/domain's Limiter port (libs/runtime sits below libs/domain and cannot import
- * it; the two are structurally the same, so this adapter is a domain Limiter).
- */
-export interface Limiter {
-  /** Takes one unit for `key`; when none is left, says how many seconds until one is. */
-  consume(key: string): Promise<LimitDecision>;
-  /** Gives `key` its whole budget back. */
-  reset(key: string): Promise<void>;
-}
-
-export type LimitDecision =
-  { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
-
 export interface LimiterOptions {
   /** Units per window. */
   readonly points: number;
@@ -27,40 +13,49 @@ export interface LimiterOptions {
 }
 
 /**
- * A fixed-window budget of `points` per `windowSeconds` and key, built on rate-limiter-flexible:
- * in this process's memory, or in Redis (keys `<keyPrefix><name>:<key>`) so that every instance
- * draws from one budget. With Redis unreachable the counts fall back to this process's memory
- * (rate-limiter-flexible's insurance limiter) rather than refusing or waving everything through.
+ * The shape of @switchyard/domain's Limiter port, declared again here: runtime sits below the
+ * domain and must not import it, and TypeScript compares the two structurally.
+ */
+export interface Limiter {
+  consume(key: string): Promise<LimitDecision>;
+  reset(key: string): Promise<void>;
+}
+export type LimitDecision =
+  { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
+
+/**
+ * A fixed-window budget of `points` a key per `windowSeconds`, on rate-limiter-flexible: in this
+ * process's memory, or in Redis when the app has a client (REDIS_URL), so that every instance
+ * counts against one budget. With Redis down, the same budget is kept in memory meanwhile
+ * (rate-limiter-flexible's insurance limiter) rather than refusing everything or nothing.
  */
 export function createLimiter(options: LimiterOptions): Limiter {
-  const { points, windowSeconds, name, redis, keyPrefix = '' } = options;
-  const memory = new RateLimiterMemory({ points, duration: windowSeconds, keyPrefix: name });
-  const counter = redis
-    ? new RateLimiterRedis({
-        storeClient: redis,
-        points,
-        duration: windowSeconds,
-        keyPrefix: `${keyPrefix}${name}`,
-        insuranceLimiter: memory,
-      })
+  const keyPrefix = `${options.keyPrefix ?? ''}limit:${options.name}`;
+  const base = { points: options.points, duration: options.windowSeconds, keyPrefix };
+  const memory = new RateLimiterMemory(base);
+  const limiter = options.redis
+    ? new RateLimiterRedis({ ...base, storeClient: options.redis, insuranceLimiter: memory })
     : memory;
   return {
     async consume(key) {
       try {
-        await counter.consume(key);
+        await limiter.consume(key);
         return { allowed: true };
-      } catch (refusal) {
-        // rate-limiter-flexible rejects with a RateLimiterRes when the budget is spent, with an
-        // Error only when the store failed and no insurance could answer.
-        if (!(refusal instanceof RateLimiterRes)) throw refusal;
-        return {
-          allowed: false,
-          retryAfterSeconds: Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)),
-        };
+      } catch (rejection) {
+        // rate-limiter-flexible rejects with a RateLimiterRes when the budget is spent; anything
+        // else is a store failure the insurance limiter could not absorb: let the request by.
+        if (rejection instanceof RateLimiterRes) {
+          return {
+            allowed: false,
+            retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),
+          };
+        }
+        return { allowed: true };
       }
     },
     async reset(key) {
-      await counter.delete(key);
+      await limiter.delete(key).catch(() => false);
+      if (limiter !== memory) await memory.delete(key).catch(() => false);
     },
   };
 }
