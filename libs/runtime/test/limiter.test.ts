@@ -30,13 +30,13 @@ describe('createLimiter', () => {
 
     it('shares one budget between two limiters on one Redis and prefix, keys under the prefix', async () => {
       const keyPrefix = `switchyard-test:${randomUUID().slice(0, 8)}:`;
-      const options = { name: 'shared:', points: 3, windowSeconds: 60, redis, keyPrefix };
+      const options = { name: 'shared', points: 3, windowSeconds: 60, redis, keyPrefix };
       const [one, two] = [createLimiter(options), createLimiter(options)];
       expect(await one.consume('acct')).toEqual({ allowed: true });
       expect(await two.consume('acct')).toEqual({ allowed: true });
       expect(await one.consume('acct')).toEqual({ allowed: true });
       expect((await two.consume('acct')).allowed).toBe(false);
-      expect(await redis.keys(`${keyPrefix}*`)).toEqual([`${keyPrefix}shared::acct`]);
+      expect(await redis.keys(`${keyPrefix}*`)).toEqual([`${keyPrefix}limit:shared:acct`]);
       await one.reset('acct');
       expect(await two.consume('acct')).toEqual({ allowed: true });
     });
