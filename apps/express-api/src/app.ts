@@ -14,6 +14,7 @@ import { errorHandler } from './middleware/errors.js';
 import { jsonBody } from './middleware/json-body.js';
 import { notFound } from './middleware/not-found.js';
 import { requestId } from './middleware/request-id.js';
+import { unreservedPath } from './middleware/unreserved-path.js';
 import { rateLimits } from './middleware/rate-limit.js';
 import { validation } from './middleware/validation.js';
 import { accountsRoutes } from './routes/accounts.js';
@@ -116,6 +117,9 @@ export function createApp({
       },
     }),
   );
+
+  // Before any route is matched: /v1/%62ots is /v1/bots.
+  app.use(unreservedPath);
 
   // Express's router answers OPTIONS on a known path by itself (200 and the methods). This API
   // serves no OPTIONS route, so OPTIONS is a 405 with Allow like any other method.

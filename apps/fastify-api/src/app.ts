@@ -8,6 +8,7 @@ import Fastify, {
 } from 'fastify';
 import { LOG_REDACT_PATHS, type Config } from '@switchyard/runtime';
 import { routeGroups, type RouteGroup } from '@switchyard/api-spec';
+import { RAW_SECURITY_HEADERS, answerClientError } from '@switchyard/http-kit';
 import { type Database } from '@switchyard/persistence';
 import { badUrl, sendError, toHttpError } from './lib/http-errors.js';
 import authPlugin from './plugins/auth.js';
@@ -103,8 +104,18 @@ export function buildApp({
     // During shutdown, requests already on an open connection are served, not refused with
     // Fastify's own 503 body (which is not our envelope).
     return503OnClosing: false,
+    // A request Node's parser refuses: the envelope and the security headers, as express-api's
+    // clientError listener (answerClientError in @switchyard/http-kit), instead of Fastify's
+    // own JSON body without either.
+    clientErrorHandler: (error, socket) => {
+      answerClientError(error, socket, {
+        onAnswer: (answer) => app.log.debug({ code: answer.code }, 'client error'),
+      });
+    },
     // Errors the router raises before any hook runs (a path that is not valid percent-encoding).
+    // No hook has run, helmet's included: its headers are set here.
     frameworkErrors: (error, request, reply) => {
+      reply.headers(RAW_SECURITY_HEADERS);
       reply.header(REQUEST_ID_HEADER, request.id);
       return sendError(
         reply,

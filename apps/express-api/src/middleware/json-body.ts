@@ -1,4 +1,4 @@
-import { AppError } from '@switchyard/api-spec';
+import { refusedJsonBody } from '@switchyard/http-kit';
 import express, { type Request, type RequestHandler } from 'express';
 
 /**
@@ -10,11 +10,14 @@ function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-/** A body in any other type than application/json (any charset) is a 415. */
+/**
+ * A body that is not application/json, has a charset other than UTF-8 or a Content-Encoding
+ * other than identity is a 415, before a byte of it is read (refusedJsonBody in
+ * @switchyard/http-kit: the one rule of every app).
+ */
 const requireJson: RequestHandler = (req, _res, next) => {
-  if (hasBody(req) && !req.is('application/json')) {
-    throw new AppError('SWY_ERR_UNSUPPORTED_MEDIA_TYPE');
-  }
+  const refused = hasBody(req) ? refusedJsonBody(req.headers) : undefined;
+  if (refused) throw refused;
   next();
 };
 
@@ -44,6 +47,8 @@ export function jsonBody(limit: number): RequestHandler[] {
     strict: false,
     limit,
     type: 'application/json',
+    // requireJson has refused any coding already; body-parser must never inflate one.
+    inflate: false,
     verify: markEmpty as (req: unknown, res: unknown, buf: Buffer) => void,
   });
   return [requireJson, parse, emptyIsUndefined];

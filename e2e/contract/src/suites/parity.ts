@@ -129,7 +129,12 @@ type BodyCase = readonly [
 const utf8 = (json: string) => Buffer.from(json);
 const JSON_TYPE = { 'content-type': 'application/json' };
 const BODY_CASES: readonly BodyCase[] = [
-  ['a UTF-8 byte order mark before the JSON', JSON_TYPE, (j) => Buffer.concat([BOM, utf8(j)]), 'ok'],
+  [
+    'a UTF-8 byte order mark before the JSON',
+    JSON_TYPE,
+    (j) => Buffer.concat([BOM, utf8(j)]),
+    'ok',
+  ],
   ['charset=UTF-8 (any case)', { 'content-type': 'application/json; charset=UTF-8' }, utf8, 'ok'],
   ['charset="utf-8" (quoted)', { 'content-type': 'application/json; charset="utf-8"' }, utf8, 'ok'],
   ['charset=latin1', { 'content-type': 'application/json; charset=latin1' }, utf8, 415],
@@ -150,7 +155,12 @@ const BODY_CASES: readonly BodyCase[] = [
     415,
   ],
   ['Content-Encoding: x-foo (unknown)', { ...JSON_TYPE, 'content-encoding': 'x-foo' }, utf8, 415],
-  ['Content-Encoding: gzip on a body that is not gzip', { ...JSON_TYPE, 'content-encoding': 'gzip' }, utf8, 415],
+  [
+    'Content-Encoding: gzip on a body that is not gzip',
+    { ...JSON_TYPE, 'content-encoding': 'gzip' },
+    utf8,
+    415,
+  ],
 ];
 
 type PathCase = readonly [path: string, method: 'get' | 'delete', status: number, allow?: string];
@@ -275,7 +285,14 @@ export async function runParitySuite(subject: AppUnderTest): Promise<void> {
         it(`${method.toUpperCase()} ${path} is ${status}`, async () => {
           const res = await api()[method](path).set(account.auth);
           expect(res.status, res.text).toBe(status);
-          if (status === 200) expect(res.body).toEqual((await api().get(path.replace(/%62/, 'b').replace(/%73/, 's').replace(/%68/, 'h')).set(account.auth)).body);
+          if (status === 200)
+            expect(res.body).toEqual(
+              (
+                await api()
+                  .get(path.replace(/%62/, 'b').replace(/%73/, 's').replace(/%68/, 'h'))
+                  .set(account.auth)
+              ).body,
+            );
           if (status === 404) expect(res.body).toEqual(envelope('SWY_ERR_NOT_FOUND'));
           if (allow) expect(res.headers['allow']).toBe(allow);
         });
