@@ -14,8 +14,4 @@ export {
 export { upgradeRequired } from './lib/websocket/upgrade-required.js';
 export { ACCEPTED_CONTENT_CODING, refusedJsonBody } from './lib/request/body-coding.js';
 export { decodeUnreserved } from './lib/request/path.js';
-export {
-  RAW_SECURITY_HEADERS,
-  answerClientError,
-  clientErrorOf,
-} from './lib/request/client-error.js';
+export { answerClientError, clientErrorOf, headersOf } from './lib/request/client-error.js';

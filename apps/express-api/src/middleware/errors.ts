@@ -3,6 +3,7 @@ import { answerClientError, logError } from '@switchyard/http-kit';
 import type { ErrorRequestHandler } from 'express';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import { SECURITY_HEADERS } from './security-headers.js';
 
 /** body-parser's error `type`s, in the API's terms. */
 const BODY_ERRORS: Readonly<Record<string, ErrorCodeValue>> = {
@@ -63,6 +64,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
 export function clientErrorHandler(logger: Logger): (error: Error, socket: Duplex) => void {
   return (error, socket) =>
     answerClientError(error, socket, {
+      headers: SECURITY_HEADERS,
       onAnswer: (answer) => logger.debug({ code: answer.code }, 'client error'),
     });
 }

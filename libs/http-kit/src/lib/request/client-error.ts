@@ -2,23 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AppError, type ErrorCode } from '@switchyard/api-spec';
-import helmet from 'helmet';
 
 /**
- * Helmet's headers, with the settings both apps use (no `upgrade-insecure-requests`: TLS ends in
- * front of the gateway), as a fixed list: a response written straight to the socket has no
- * request for a middleware to run on.
+ * The headers a connect-style middleware (helmet) sets, as a fixed list: a response written
+ * straight to the socket has no request for the middleware to run on, so each app runs its
+ * security headers' middleware once, against a stand-in response.
  */
-export const RAW_SECURITY_HEADERS: Readonly<Record<string, string>> = headersOf(
-  helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }),
-);
-
-function headersOf(
+export function headersOf(
   middleware: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void,
-): Record<string, string> {
+): Readonly<Record<string, string>> {
   const headers: Record<string, string> = {};
   const res = {
-    setHeader: (name: string, value: string) => void (headers[name.toLowerCase()] = value),
+    setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)),
     removeHeader: (name: string) => void delete headers[name.toLowerCase()],
   };
   middleware({ headers: {} } as IncomingMessage, res as unknown as ServerResponse, () => {});
@@ -40,6 +35,8 @@ export function clientErrorOf(error: Error & { code?: string }): AppError {
 }
 
 interface ClientErrorOptions {
+  /** The app's security headers (headersOf its helmet), sent with the answer. */
+  readonly headers: Readonly<Record<string, string>>;
   /** Called with the answer once it is written (each app logs it at the 4xx level, debug). */
   readonly onAnswer?: (error: AppError) => void;
 }
@@ -54,7 +51,7 @@ interface ClientErrorOptions {
 export function answerClientError(
   error: Error & { code?: string },
   socket: Duplex,
-  options: ClientErrorOptions = {},
+  options: ClientErrorOptions,
 ): void {
   // The response being written on this connection, if any (Node's own field).
   const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
@@ -66,7 +63,7 @@ export function answerClientError(
   const body = JSON.stringify(answer.toEnvelope());
   const head = [
     `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}`,
-    ...Object.entries(RAW_SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}`),
+    ...Object.entries(options.headers).map(([name, value]) => `${name}: ${value}`),
     `x-request-id: ${randomUUID()}`,
     'content-type: application/json; charset=utf-8',
     `content-length: ${Buffer.byteLength(body)}`,
