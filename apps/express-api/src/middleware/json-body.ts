@@ -1,3 +1,4 @@
+import { AppError } from '@switchyard/api-spec';
 import { refusedJsonBody } from '@switchyard/http-kit';
 import express, { type Request, type RequestHandler } from 'express';
 
@@ -23,15 +24,21 @@ const requireJson: RequestHandler = (req, _res, next) => {
 
 /**
  * body-parser turns an empty JSON body into `{}`; this API treats it as no body. `verify` sees
- * the raw bytes before they are parsed, so it can tell an empty body from a literal `{}`.
+ * the raw bytes before they are parsed, so it can tell an empty body from a literal `{}`. It
+ * also turns a body of a byte order mark alone into `{}` (it drops the mark, then sees nothing):
+ * that body is not empty and holds no JSON text, a 400 as in fastify-api.
  */
 const emptyBodies = new WeakSet<Request>();
+const markOnlyBodies = new WeakSet<Request>();
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 const markEmpty = (req: Request, _res: unknown, raw: Buffer): void => {
   if (raw.length === 0) emptyBodies.add(req);
+  else if (raw.equals(BOM)) markOnlyBodies.add(req);
 };
 
 const emptyIsUndefined: RequestHandler = (req, _res, next) => {
+  if (markOnlyBodies.has(req)) throw new AppError('SWY_ERR_MALFORMED_JSON');
   if (emptyBodies.has(req)) req.body = undefined;
   next();
 };

@@ -135,6 +135,7 @@ const BODY_CASES: readonly BodyCase[] = [
     (j) => Buffer.concat([BOM, utf8(j)]),
     'ok',
   ],
+  ['only a byte order mark (no JSON text)', JSON_TYPE, () => BOM, 400],
   ['charset=UTF-8 (any case)', { 'content-type': 'application/json; charset=UTF-8' }, utf8, 'ok'],
   ['charset="utf-8" (quoted)', { 'content-type': 'application/json; charset="utf-8"' }, utf8, 'ok'],
   ['charset=latin1', { 'content-type': 'application/json; charset=latin1' }, utf8, 415],
@@ -269,6 +270,9 @@ export async function runParitySuite(subject: AppUnderTest): Promise<void> {
             });
             const text = await res.text();
             expect(res.status, text).toBe(expected);
+            if (expected === 400) {
+              expect(JSON.parse(text)).toEqual(envelope('SWY_ERR_MALFORMED_JSON'));
+            }
             if (expected === 415) {
               expect(JSON.parse(text)).toEqual(envelope('SWY_ERR_UNSUPPORTED_MEDIA_TYPE'));
               if (headers['content-encoding']) {
