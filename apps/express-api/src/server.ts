@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { keepAliveDrain } from '@switchyard/runtime';
 import { createApp, type CreateAppOptions } from './app.js';
+import { clientErrorHandler } from './middleware/errors.js';
 import { attachStreamServer } from './routes/stream.js';
 
 export type StartServerOptions = CreateAppOptions;
@@ -31,6 +32,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const app = createApp(options);
   const server = createServer(app);
   const streams = attachStreamServer(server, app.locals.context);
+  // Requests the HTTP parser refuses: the envelope and the security headers, not Node's bare 400.
+  server.on('clientError', clientErrorHandler(app.locals.context.logger));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

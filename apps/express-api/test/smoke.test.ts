@@ -35,8 +35,8 @@ describe.each(targets)('express-api on $kind', (target) => {
         .get('/docs')
         .expect(200)
         .expect('content-type', /text\/html/);
-      expect(ui.text).toContain('<script src="/docs/swagger-ui-init.js">');
-      const init = await request(url).get('/docs/swagger-ui-init.js').expect(200);
+      expect(ui.text).toContain('<script src="/docs/static/swagger-initializer.js">');
+      const init = await request(url).get('/docs/static/swagger-initializer.js').expect(200);
       expect(init.text).toContain('"swaggerUrl": "/docs/json"');
     });
 

@@ -8,12 +8,13 @@ import Fastify, {
 } from 'fastify';
 import { LOG_REDACT_PATHS, trustProxy, type Config } from '@switchyard/runtime';
 import { routeGroups, type RouteGroup } from '@switchyard/api-spec';
+import { answerClientError } from '@switchyard/http-kit';
 import { type Database } from '@switchyard/persistence';
 import { badUrl, sendError, toHttpError } from './lib/http-errors.js';
 import authPlugin from './plugins/auth.js';
 import configPlugin from './plugins/config.js';
 import errorsPlugin, { notFoundHookPlugin } from './plugins/errors.js';
-import helmetPlugin from './plugins/helmet.js';
+import helmetPlugin, { SECURITY_HEADERS } from './plugins/helmet.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import servicesPlugin from './plugins/services.js';
 import upstreamPlugin from './plugins/upstream.js';
@@ -105,8 +106,19 @@ export function buildApp({
     // During shutdown, requests already on an open connection are served, not refused with
     // Fastify's own 503 body (which is not our envelope).
     return503OnClosing: false,
+    // A request Node's parser refuses: the envelope and the security headers, as express-api's
+    // clientError listener (answerClientError in @switchyard/http-kit), instead of Fastify's
+    // own JSON body without either.
+    clientErrorHandler: (error, socket) => {
+      answerClientError(error, socket, {
+        headers: SECURITY_HEADERS,
+        onAnswer: (answer) => app.log.debug({ code: answer.code }, 'client error'),
+      });
+    },
     // Errors the router raises before any hook runs (a path that is not valid percent-encoding).
+    // No hook has run, helmet's included: its headers are set here.
     frameworkErrors: (error, request, reply) => {
+      reply.headers(SECURITY_HEADERS);
       reply.header(REQUEST_ID_HEADER, request.id);
       return sendError(
         reply,

@@ -27,3 +27,4 @@ export { runClientGoneSuite } from './suites/client-gone.js';
 export { runIdempotencySuite } from './suites/idempotency.js';
 export { runRouteLimitsSuite } from './suites/route-limits.js';
 export { runLoginHardeningSuite } from './suites/login-hardening.js';
+export { runParitySuite } from './suites/parity.js';

@@ -18,3 +18,6 @@ export {
   upgradeToken,
 } from './lib/websocket/bearer-subprotocol.js';
 export { upgradeRequired } from './lib/websocket/upgrade-required.js';
+export { ACCEPTED_CONTENT_CODING, refusedJsonBody } from './lib/request/body-coding.js';
+export { decodeUnreserved } from './lib/request/path.js';
+export { answerClientError, clientErrorOf, headersOf } from './lib/request/client-error.js';

@@ -1,6 +1,9 @@
 import { AppError, toAppError, type ErrorCodeValue } from '@switchyard/api-spec';
-import { logError } from '@switchyard/http-kit';
+import { answerClientError, logError } from '@switchyard/http-kit';
 import type { ErrorRequestHandler } from 'express';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { SECURITY_HEADERS } from './security-headers.js';
 
 /** body-parser's error `type`s, in the API's terms. */
 const BODY_ERRORS: Readonly<Record<string, ErrorCodeValue>> = {
@@ -51,3 +54,17 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
     .json(error.toEnvelope());
 };
 // #endregion guide:error-handler
+
+/**
+ * The HTTP server's `clientError` listener: a request Node's parser refused (a bad header, a bad
+ * Content-Length, headers over the limit, a request timeout) never reaches Express, so it is
+ * answered here with the envelope and the security headers (answerClientError in
+ * @switchyard/http-kit, as fastify-api's clientErrorHandler). Logged at debug, as any 4xx.
+ */
+export function clientErrorHandler(logger: Logger): (error: Error, socket: Duplex) => void {
+  return (error, socket) =>
+    answerClientError(error, socket, {
+      headers: SECURITY_HEADERS,
+      onAnswer: (answer) => logger.debug({ code: answer.code }, 'client error'),
+    });
+}

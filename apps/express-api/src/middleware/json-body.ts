@@ -1,4 +1,5 @@
 import { AppError } from '@switchyard/api-spec';
+import { refusedJsonBody } from '@switchyard/http-kit';
 import express, { type Request, type RequestHandler } from 'express';
 
 /**
@@ -10,25 +11,34 @@ function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-/** A body in any other type than application/json (any charset) is a 415. */
+/**
+ * A body that is not application/json, has a charset other than UTF-8 or a Content-Encoding
+ * other than identity is a 415, before a byte of it is read (refusedJsonBody in
+ * @switchyard/http-kit: the one rule of every app).
+ */
 const requireJson: RequestHandler = (req, _res, next) => {
-  if (hasBody(req) && !req.is('application/json')) {
-    throw new AppError('SWY_ERR_UNSUPPORTED_MEDIA_TYPE');
-  }
+  const refused = hasBody(req) ? refusedJsonBody(req.headers) : undefined;
+  if (refused) throw refused;
   next();
 };
 
 /**
  * body-parser turns an empty JSON body into `{}`; this API treats it as no body. `verify` sees
- * the raw bytes before they are parsed, so it can tell an empty body from a literal `{}`.
+ * the raw bytes before they are parsed, so it can tell an empty body from a literal `{}`. It
+ * also turns a body of a byte order mark alone into `{}` (it drops the mark, then sees nothing):
+ * that body is not empty and holds no JSON text, a 400 as in fastify-api.
  */
 const emptyBodies = new WeakSet<Request>();
+const markOnlyBodies = new WeakSet<Request>();
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 const markEmpty = (req: Request, _res: unknown, raw: Buffer): void => {
   if (raw.length === 0) emptyBodies.add(req);
+  else if (raw.equals(BOM)) markOnlyBodies.add(req);
 };
 
 const emptyIsUndefined: RequestHandler = (req, _res, next) => {
+  if (markOnlyBodies.has(req)) throw new AppError('SWY_ERR_MALFORMED_JSON');
   if (emptyBodies.has(req)) req.body = undefined;
   next();
 };
@@ -44,6 +54,8 @@ export function jsonBody(limit: number): RequestHandler[] {
     strict: false,
     limit,
     type: 'application/json',
+    // requireJson has refused any coding already; body-parser must never inflate one.
+    inflate: false,
     verify: markEmpty as (req: unknown, res: unknown, buf: Buffer) => void,
   });
   return [requireJson, parse, emptyIsUndefined];

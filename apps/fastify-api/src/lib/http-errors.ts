@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, allowedMethods, toAppError, type ErrorCodeValue } from '@switchyard/api-spec';
-import { FORWARDED_RESPONSE_HEADERS } from '@switchyard/http-kit';
+import { FORWARDED_RESPONSE_HEADERS, decodeUnreserved } from '@switchyard/http-kit';
 import { upstreamFailure } from '@switchyard/domain';
 
 /** Fastify's own request errors, as the API's codes (docs/errors.md). */
@@ -65,8 +65,10 @@ export function badUrl(request: FastifyRequest): AppError {
 
 /** No route for this method and path: 405 with `Allow` when the path exists, else 404. */
 export function routeNotFound(request: FastifyRequest): AppError {
-  const query = request.url.indexOf('?');
-  const pathname = query === -1 ? request.url : request.url.slice(0, query);
+  // The router matched /v1/%62ots as /v1/bots; so does Allow.
+  const url = decodeUnreserved(request.url);
+  const query = url.indexOf('?');
+  const pathname = query === -1 ? url : url.slice(0, query);
   const allow = allowedMethods(pathname);
   return allow && !allow.split(', ').includes(request.method)
     ? new AppError('SWY_ERR_METHOD_NOT_ALLOWED', { headers: { allow } })

@@ -1,6 +1,36 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import helmet from '@fastify/helmet';
+import fastifyHelmet from '@fastify/helmet';
+import { headersOf } from '@switchyard/http-kit';
+import helmet from 'helmet';
+
+/** The hashes of the inline scripts and styles a docs page needs. */
+interface PageHashes {
+  readonly script: readonly string[];
+  readonly style: readonly string[];
+}
+
+/** Merged into helmet's default directives (useDefaults), plus the docs page's hashes. */
+function directives(ui: PageHashes) {
+  return {
+    'script-src': ["'self'", ...ui.script],
+    // Helmet's default, plus any hashes the UI needs; the UI sets inline style attributes.
+    'style-src': ["'self'", 'https:', "'unsafe-inline'", ...ui.style],
+    'img-src': ["'self'", 'data:', 'validator.swagger.io'],
+    // The app speaks plain HTTP (TLS ends in front of it); upgrading the UI's assets to
+    // https would break /docs when it is opened directly.
+    'upgrade-insecure-requests': null,
+  };
+}
+
+/**
+ * The same headers as a fixed list (without the docs page's hashes), for the answers no hook
+ * runs for: those written straight to the socket (clientErrorHandler) and the router's own
+ * errors (frameworkErrors). helmet is what @fastify/helmet runs.
+ */
+export const SECURITY_HEADERS = headersOf(
+  helmet({ contentSecurityPolicy: { directives: directives({ script: [], style: [] }) } }),
+);
 
 /**
  * Helmet's headers on every response, with a Content-Security-Policy that lets the Swagger UI
@@ -9,20 +39,7 @@ import helmet from '@fastify/helmet';
 const helmetPlugin: FastifyPluginAsync = async (app) => {
   // No swagger plugin when this app does not serve /docs (the bridge, before docs move).
   const ui = app.hasDecorator('swaggerCSP') ? app.swaggerCSP : { script: [], style: [] };
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      // Merged into helmet's default directives (useDefaults).
-      directives: {
-        'script-src': ["'self'", ...ui.script],
-        // Helmet's default, plus any hashes the UI needs; the UI sets inline style attributes.
-        'style-src': ["'self'", 'https:', "'unsafe-inline'", ...ui.style],
-        'img-src': ["'self'", 'data:', 'validator.swagger.io'],
-        // The app speaks plain HTTP (TLS ends in front of it); upgrading the UI's assets to
-        // https would break /docs when it is opened directly.
-        'upgrade-insecure-requests': null,
-      },
-    },
-  });
+  await app.register(fastifyHelmet, { contentSecurityPolicy: { directives: directives(ui) } });
 };
 
 // Registered after the swagger plugin when there is one (app.ts), so that its hashes exist.

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, RequestValidator, type RequestPart } from '@switchyard/api-spec';
+import { refusedJsonBody } from '@switchyard/http-kit';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,6 +19,17 @@ const PARTS: Readonly<Record<string, RequestPart>> = {
   params: 'params',
 };
 
+/** A byte order mark before the JSON text (RFC 8259 §8.1: a parser may ignore it). */
+const BOM = '\uFEFF';
+
+/** A body is there when the request says so: chunked, or a Content-Length above 0. */
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return (
+    request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
+  );
+}
+
 /**
  * Any JSON value parses (`"abc"` and `[]` reach validation, as with Express's
  * `strict: false`); an empty body is `undefined`, which fails validation like a missing one.
@@ -34,7 +46,8 @@ function parseJson(
     return;
   }
   try {
-    done(null, JSON.parse(body));
+    // A leading BOM is ignored, as body-parser (express-api) and Fastify's own parser do.
+    done(null, JSON.parse(body.startsWith(BOM) ? body.slice(1) : body));
   } catch {
     done(new AppError('SWY_ERR_MALFORMED_JSON'));
   }
@@ -60,6 +73,16 @@ const validationPlugin: FastifyPluginAsync = async (app) => {
   // other media type is a 415 (FST_ERR_CTP_INVALID_MEDIA_TYPE, mapped by the errors plugin).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
+
+  // Before the body is read, for the routes that take one: a charset other than UTF-8 or a
+  // Content-Encoding other than identity is a 415, as in express-api (refusedJsonBody in
+  // @switchyard/http-kit). Fastify alone would read latin1 as UTF-8 and gzip as JSON text.
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    if (request.routeOptions.schema?.body === undefined || !hasBody(request)) return payload;
+    const refused = refusedJsonBody(request.headers);
+    if (refused) throw refused;
+    return payload;
+  });
 };
 
 export default fp(validationPlugin, { name: 'validation', fastify: '5.x' });

@@ -7,6 +7,7 @@ export const errorCatalog = {
   SWY_ERR_VALIDATION: { status: 400, message: 'The request is not valid' },
   SWY_ERR_MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON' },
   SWY_ERR_INVALID_CURSOR: { status: 400, message: 'The cursor is not valid' },
+  SWY_ERR_MALFORMED_REQUEST: { status: 400, message: 'The request is not valid HTTP' },
   SWY_ERR_AUTH_REQUIRED: { status: 401, message: 'A valid bearer token is required' },
   SWY_ERR_AUTH_INVALID_CREDENTIALS: { status: 401, message: 'Wrong username or password' },
   SWY_ERR_NOT_FOUND: { status: 404, message: 'No such route' },
@@ -14,6 +15,7 @@ export const errorCatalog = {
   SWY_ERR_CONVERSATION_NOT_FOUND: { status: 404, message: 'No such conversation' },
   SWY_ERR_PROXY_SERVICE_NOT_FOUND: { status: 404, message: 'No such upstream service' },
   SWY_ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed' },
+  SWY_ERR_REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive in time' },
   SWY_ERR_USERNAME_TAKEN: { status: 409, message: 'That username is taken' },
   SWY_ERR_CONVERSATION_BOT_MISMATCH: {
     status: 409,
@@ -29,6 +31,7 @@ export const errorCatalog = {
     status: 422,
     message: 'This Idempotency-Key was used for a different request',
   },
+  SWY_ERR_HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large' },
   SWY_ERR_RATE_LIMITED: { status: 429, message: 'Too many requests, retry later' },
   SWY_ERR_INTERNAL: { status: 500, message: 'Internal server error' },
   SWY_ERR_UPSTREAM_UNAVAILABLE: { status: 502, message: 'The upstream service is unavailable' },
