@@ -5,7 +5,7 @@ export function sharedEnv(upstreamUrl: string, extra: Record<string, string> = {
   return {
     MODEL_URL: upstreamUrl,
     KNOWLEDGE_URL: upstreamUrl,
-    PROXY_SERVICES: JSON.stringify({ httpbin: { url: upstreamUrl } }),
+    PROXY_SERVICES: JSON.stringify({ httpbin: { url: upstreamUrl, paths: ['/get', '/delay'] } }),
     LOG_LEVEL: 'warn',
     // Scenario 2 logs in ten times a second on purpose; the limit is not what it measures.
     RATE_LIMIT_MAX: '1000000',
