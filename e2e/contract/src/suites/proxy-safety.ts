@@ -192,7 +192,7 @@ const PASSED = {
   'if-none-match': '"v1"',
 } as const;
 
-const CASES = ATTEMPTS.length + 11;
+const CASES = ATTEMPTS.length + 10;
 
 /**
  * Proxy safety (SSRF and hardening): the proxy reaches only configured services, and of those
