@@ -35,9 +35,14 @@ export function forwardedFor(address: string | undefined): Record<string, string
   return { 'x-forwarded-for': address, forwarded: `for=${node}` };
 }
 
-/** Response headers the gateway passes back from the upstream service. */
+/**
+ * Response headers the gateway passes back from the upstream service, the same in every app.
+ * The body goes back as the upstream sent it, so its Content-Encoding and Content-Length still
+ * describe it: a gzip body stays gzip (no app inflates it), and the length is the upstream's.
+ */
 export const FORWARDED_RESPONSE_HEADERS = [
   'content-type',
+  'content-length',
   'cache-control',
   'etag',
   'last-modified',
