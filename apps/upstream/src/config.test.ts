@@ -15,6 +15,12 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads UPSTREAM_CONTROL_TOKEN as text, digits included', () => {
+    expect(loadConfig({ UPSTREAM_CONTROL_TOKEN: '1234567890123456' }).UPSTREAM_CONTROL_TOKEN).toBe(
+      '1234567890123456',
+    );
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).PORT).toBe(4010);
   });
@@ -25,6 +31,7 @@ describe('loadConfig', () => {
     ['PORT', '0x10'],
     ['UPSTREAM_LATENCY_MS', '-5'],
     ['UPSTREAM_LATENCY_MS', '60001'],
+    ['UPSTREAM_CONTROL_TOKEN', 'short'],
   ])('rejects %s=%s with a message naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(
       expect.objectContaining({
