@@ -1,0 +1,48 @@
+// The memory peak of each app while a proxied upstream sends a body far past
+// PROXY_MAX_RESPONSE_BYTES (default 10 MiB), with and without Content-Length, and whether the
+// app answers /health afterwards. Run from the workspace root:
+//   node --import tsx --conditions=@switchyard/source e2e/contract/scripts/measure-proxy-cap.ts
+// Each app runs in this process with the stand-in, one after another; RSS is sampled every 10 ms.
+import { databaseTargets } from '@switchyard/persistence/testing';
+import { contractConfig, startUpstream } from '@switchyard/testing';
+import { apps } from '../src/apps.js';
+import { signUp } from '../src/support.js';
+
+const HUGE = 400 * 1024 * 1024;
+const MiB = 1024 * 1024;
+
+const [pglite] = await databaseTargets();
+for (const app of apps) {
+  const upstream = await startUpstream();
+  const db = await pglite!.open();
+  const config = contractConfig(upstream);
+  const started = await app.start({ config, db });
+  const { auth } = await signUp(started.url);
+  for (const variant of ['Content-Length', 'streamed, no Content-Length']) {
+    const query = variant === 'Content-Length' ? '' : '?stream=1';
+    global.gc?.();
+    const base = process.memoryUsage().rss;
+    let peak = base;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+    const outcome = await fetch(`${started.url}/v1/proxy/httpbin/bytes/${HUGE}${query}`, {
+      headers: auth,
+    }).then(
+      async (res) => {
+        const received = await res.arrayBuffer().then(
+          (body) => `${body.byteLength} bytes`,
+          () => 'cut off',
+        );
+        return `${res.status}, ${received}`;
+      },
+      (error: Error) => `no response (${error.message})`,
+    );
+    clearInterval(sampler);
+    const health = (await fetch(`${started.url}/health`)).status;
+    console.log(
+      `${app.name}: 400 MiB upstream body, ${variant}: ${outcome}; RSS peak +${((peak - base) / MiB).toFixed(0)} MiB over ${(base / MiB).toFixed(0)} MiB; /health ${health}`,
+    );
+  }
+  await started.close();
+  await db.close();
+  await upstream.close();
+}
