@@ -289,8 +289,8 @@ export async function runProxySafetySuite(subject: App): Promise<void> {
       // Someone else's question to a bot, which the request log holds.
       await fetch(`${ctx.env.upstream.url}/sources/1/answer?q=${encodeURIComponent('my secret')}`);
       for (const method of ['get', 'head'] as const) {
-        const res = await request(ctx.env.app.url)
-          [method]('/v1/proxy/root/__requests')
+        const api = request(ctx.env.app.url);
+        const res = await api[method]('/v1/proxy/root/__requests')
           .set(auth)
           .set(CONTROL_HEADER, ctx.env.upstream.controlToken!);
         expect(res.status).toBe(404);
@@ -469,11 +469,11 @@ export async function runProxySafetySuite(subject: App): Promise<void> {
 }
 
 /** supertest's parser for a binary body: the bytes, as a Buffer. */
-function binary(res: NodeJS.ReadableStream, done: (error: Error | null, body: Buffer) => void) {
+const binary = ((res: NodeJS.ReadableStream, done: (error: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
   res.on('data', (chunk: Buffer) => chunks.push(chunk));
   res.on('end', () => done(null, Buffer.concat(chunks)));
-}
+}) as unknown as Parameters<request.Test['parse']>[0];
 
 /** Waits until `check` holds, polling; fails after 10 s (a hang guard, not a timing bound). */
 async function until(check: () => boolean | Promise<boolean>): Promise<void> {
