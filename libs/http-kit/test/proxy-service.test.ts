@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import {
   InFlightLimit,
@@ -143,6 +145,20 @@ describe('InFlightLimit', () => {
     expect(limit.inFlight('a')).toBe(1);
     expect(() => limit.acquire('a')).not.toThrow();
     expect(() => limit.acquire('a')).toThrow();
+  });
+});
+
+describe('InFlightLimit.acquireUntilClosed', () => {
+  it('frees the slot when the response closes, and at once for one closed already', () => {
+    const limit = new InFlightLimit(1);
+    const open = new EventEmitter() as EventEmitter & { closed: boolean };
+    open.closed = false;
+    limit.acquireUntilClosed('a', open as unknown as ServerResponse);
+    expect(limit.inFlight('a')).toBe(1);
+    open.emit('close');
+    expect(limit.inFlight('a')).toBe(0);
+    limit.acquireUntilClosed('a', { closed: true } as unknown as ServerResponse);
+    expect(limit.inFlight('a')).toBe(0);
   });
 });
 

@@ -65,8 +65,7 @@ export function proxyRoutes(routes: RouteContext): Router {
         headers: req.headers,
         ip: req.ip,
       });
-      const release = inFlight.acquire(principalOf(res).accountId);
-      res.once('close', release);
+      inFlight.acquireUntilClosed(principalOf(res).accountId, res);
 
       // #region guide:proxy
       const timeout = AbortSignal.timeout(service.timeoutMs ?? config.PROXY_TIMEOUT_MS);

@@ -41,8 +41,7 @@ const proxyRoutes: FastifyPluginAsync = async (app) => {
       const service = proxyService(PROXY_SERVICES, request.params.service);
       // The raw target, still percent-encoded: proxyTarget refuses `..` in any spelling.
       const target = proxyRequest(service, request);
-      const release = inFlight.acquire(request.principal.accountId);
-      reply.raw.once('close', release);
+      inFlight.acquireUntilClosed(request.principal.accountId, reply.raw);
 
       // #region guide:proxy
       const timeoutMs = service.timeoutMs ?? PROXY_TIMEOUT_MS;

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { rateLimited } from '@switchyard/api-spec';
 
 /**
@@ -27,6 +28,17 @@ export class InFlightLimit {
       if (left <= 0) this.#open.delete(key);
       else this.#open.set(key, left);
     };
+  }
+
+  /**
+   * A slot for `key` held until `res` closes, however it ends (sent, failed, client gone). A
+   * response that closed already, while the request was still being authenticated, gives its
+   * slot back at once: its 'close' event will not come again.
+   */
+  acquireUntilClosed(key: string, res: ServerResponse): void {
+    const release = this.acquire(key);
+    if (res.closed) release();
+    else res.once('close', release);
   }
 
   /** Calls in flight for `key`. */
