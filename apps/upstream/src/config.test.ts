@@ -4,7 +4,12 @@ import { UpstreamErrorCode } from '@switchyard/testing';
 
 describe('loadConfig', () => {
   it('uses the defaults when nothing is set', () => {
-    expect(loadConfig({})).toEqual({ PORT: 4010, HOST: '127.0.0.1', UPSTREAM_LATENCY_MS: 0 });
+    expect(loadConfig({})).toEqual({
+      PORT: 4010,
+      HOST: '127.0.0.1',
+      UPSTREAM_LATENCY_MS: 0,
+      UPSTREAM_PUBLIC: 'false',
+    });
   });
 
   it('reads PORT, HOST and UPSTREAM_LATENCY_MS', () => {
@@ -12,6 +17,7 @@ describe('loadConfig', () => {
       PORT: 0,
       HOST: '0.0.0.0',
       UPSTREAM_LATENCY_MS: 250,
+      UPSTREAM_PUBLIC: 'false',
     });
   });
 
@@ -32,6 +38,7 @@ describe('loadConfig', () => {
     ['UPSTREAM_LATENCY_MS', '-5'],
     ['UPSTREAM_LATENCY_MS', '60001'],
     ['UPSTREAM_CONTROL_TOKEN', 'short'],
+    ['UPSTREAM_PUBLIC', 'yes'],
   ])('rejects %s=%s with a message naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(
       expect.objectContaining({

@@ -8,6 +8,8 @@ export const EnvSchema = Type.Object({
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   UPSTREAM_LATENCY_MS: Type.Integer({ minimum: 0, maximum: MAX_WAIT_MS, default: 0 }),
   /** The `x-upstream-control` value that `/__requests` asks for; unset: a random one. */
+  /** `true`: no `/__requests`, no latency or fault overrides, for a stand-in behind a proxy. */
+  UPSTREAM_PUBLIC: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false' }),
   UPSTREAM_CONTROL_TOKEN: Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{16,256}$' })),
 });
 export type Env = Static<typeof EnvSchema>;
