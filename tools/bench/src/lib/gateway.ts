@@ -9,6 +9,9 @@ export function sharedEnv(upstreamUrl: string, extra: Record<string, string> = {
     LOG_LEVEL: 'warn',
     // Scenario 2 logs in ten times a second on purpose; the limit is not what it measures.
     RATE_LIMIT_MAX: '1000000',
+    // The proxy variant sends one user's 100 connections at once; it measures the proxy, not
+    // the per-account bound on calls in flight.
+    PROXY_MAX_CONCURRENT_PER_ACCOUNT: '10000',
     ...extra,
   };
 }
