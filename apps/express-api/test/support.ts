@@ -35,10 +35,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const upstream = await startUpstream({ chunkDelayMs: 0, ...options.upstream });
   const db = await options.openDb();
   const services: Record<string, unknown> = {
-    httpbin: { url: upstream.url, headers: { 'x-api-key': 'k' } },
+    httpbin: { url: upstream.url, headers: { 'x-api-key': 'k' }, paths: ['/'] },
   };
   for (const [name, extra] of Object.entries(options.proxyServices ?? {})) {
-    services[name] = { url: upstream.url, ...extra };
+    services[name] = { url: upstream.url, paths: ['/'], ...extra };
   }
   const config = loadConfig({
     HOST: '127.0.0.1',

@@ -13,8 +13,8 @@ describe('GET /v1/proxy/:service/* (streaming)', () => {
       env: (upstreamUrl) => ({
         PROXY_TIMEOUT_MS: '2000',
         PROXY_SERVICES: JSON.stringify({
-          httpbin: { url: upstreamUrl },
-          quick: { url: upstreamUrl, timeoutMs: 300 },
+          httpbin: { url: upstreamUrl, paths: ['/'] },
+          quick: { url: upstreamUrl, timeoutMs: 300, paths: ['/'] },
         }),
       }),
     });

@@ -41,7 +41,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     MODEL_URL: upstream.url,
     KNOWLEDGE_URL: upstream.url,
     PROXY_SERVICES: JSON.stringify({
-      httpbin: { url: upstream.url, headers: { 'x-api-key': 'k' } },
+      httpbin: { url: upstream.url, headers: { 'x-api-key': 'k' }, paths: ['/'] },
     }),
     ...(typeof options.env === 'function' ? options.env(upstream.url) : options.env),
   });

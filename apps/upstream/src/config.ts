@@ -7,6 +7,10 @@ export const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65_535, default: 4010 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   UPSTREAM_LATENCY_MS: Type.Integer({ minimum: 0, maximum: MAX_WAIT_MS, default: 0 }),
+  /** The `x-upstream-control` value that `/__requests` asks for; unset: a random one. */
+  /** `true`: no `/__requests`, no latency or fault overrides, for a stand-in behind a proxy. */
+  UPSTREAM_PUBLIC: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false' }),
+  UPSTREAM_CONTROL_TOKEN: Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{16,256}$' })),
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -19,7 +23,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Env {
   for (const key of Object.keys(EnvSchema.properties)) {
     const value = env[key]?.trim();
     // Only plain decimal digits become numbers: Convert would also take "0x10" or "1e3".
-    if (value !== undefined && value !== '') raw[key] = /^\d+$/.test(value) ? Number(value) : value;
+    if (value === undefined || value === '') continue;
+    raw[key] = key !== 'UPSTREAM_CONTROL_TOKEN' && /^\d+$/.test(value) ? Number(value) : value;
   }
   const config = Value.Default(EnvSchema, raw);
   const problems = [...Value.Errors(EnvSchema, config)].map(

@@ -15,8 +15,16 @@ const upstream = await startUpstream({
   port: config.PORT,
   host: config.HOST,
   latencyMs: config.UPSTREAM_LATENCY_MS,
+  public: config.UPSTREAM_PUBLIC === 'true',
+  ...(config.UPSTREAM_CONTROL_TOKEN ? { controlToken: config.UPSTREAM_CONTROL_TOKEN } : {}),
 });
 console.log(`@switchyard/upstream listening on ${upstream.url}`);
+// Whoever started it may read the log; a proxy in front of it never forwards this header.
+if (upstream.controlToken) {
+  console.log(
+    `  request log: GET ${upstream.url}/__requests with x-upstream-control: ${upstream.controlToken}`,
+  );
+}
 
 function shutdown(signal: NodeJS.Signals): void {
   // A second signal means "now": close() has not finished, so leave without waiting for it.

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { proxyTarget } from '../src/index.js';
 
 describe('proxyTarget', () => {
-  const service = { url: 'http://127.0.0.1:4010/base', headers: { 'X-Api-Key': 'secret' } };
+  const service = {
+    url: 'http://127.0.0.1:4010/base',
+    headers: { 'X-Api-Key': 'secret' },
+    paths: ['/'],
+  };
 
   it('keeps the origin and base path, adds the service headers and drops the client credentials', () => {
     const target = proxyTarget(service, 'a/b', '?q=1', {
@@ -13,7 +17,52 @@ describe('proxyTarget', () => {
       host: 'gateway.example',
     });
     expect(target?.url.toString()).toBe('http://127.0.0.1:4010/base/a/b?q=1');
-    expect(target?.headers).toEqual({ accept: 'application/json', 'x-api-key': 'secret' });
+    expect(target?.headers).toEqual({
+      accept: 'application/json',
+      'x-api-key': 'secret',
+      'x-forwarded-for': 'unknown',
+      forwarded: 'for=unknown',
+    });
+  });
+
+  it('forwards only allow-listed request headers and sets X-Forwarded-For and Forwarded', () => {
+    const target = proxyTarget(
+      service,
+      'a',
+      '',
+      {
+        'x-real-ip': '10.0.0.1',
+        'true-client-ip': '10.0.0.1',
+        'x-original-url': '/admin',
+        'x-rewrite-url': '/admin',
+        via: '1.1 lb',
+        'x-forwarded-for': '1.2.3.4',
+        forwarded: 'for=1.2.3.4',
+        'x-api-key': 'client-chosen',
+        'x-anything': 'y',
+        'user-agent': 'ua',
+        'accept-encoding': 'gzip',
+        range: 'bytes=0-1',
+        'if-none-match': ['"a"', '"b"'],
+        connection: 'range',
+      },
+      '192.0.2.7',
+    );
+    expect(target?.headers).toEqual({
+      'user-agent': 'ua',
+      'accept-encoding': 'gzip',
+      'if-none-match': '"a", "b"',
+      'x-forwarded-for': '192.0.2.7',
+      forwarded: 'for=192.0.2.7',
+      'x-api-key': 'secret',
+    });
+  });
+
+  it('quotes and brackets an IPv6 client in Forwarded (RFC 7239 §6)', () => {
+    expect(proxyTarget(service, 'a', '', {}, '::1')?.headers).toMatchObject({
+      'x-forwarded-for': '::1',
+      forwarded: 'for="[::1]"',
+    });
   });
 
   it.each([

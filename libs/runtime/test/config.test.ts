@@ -8,13 +8,18 @@ describe('loadConfig', () => {
     const config = loadConfig({
       ...required,
       PORT: '3001',
-      PROXY_SERVICES: '{"httpbin":{"url":"http://127.0.0.1:4010","headers":{"x-api-key":"k"}}}',
+      PROXY_SERVICES:
+        '{"httpbin":{"url":"http://127.0.0.1:4010","headers":{"x-api-key":"k"},"paths":["/get"]}}',
     });
     expect(config).toMatchObject({
       PORT: 3001,
       HOST: '127.0.0.1',
       BODY_LIMIT_BYTES: 65_536,
-      PROXY_SERVICES: { httpbin: { url: 'http://127.0.0.1:4010', headers: { 'x-api-key': 'k' } } },
+      PROXY_SERVICES: {
+        httpbin: { url: 'http://127.0.0.1:4010', headers: { 'x-api-key': 'k' }, paths: ['/get'] },
+      },
+      PROXY_MAX_RESPONSE_BYTES: 10 * 1024 * 1024,
+      PROXY_MAX_CONCURRENT_PER_ACCOUNT: 10,
     });
     expect(config.DATABASE_URL).toBeUndefined();
   });
@@ -70,5 +75,50 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ ...required, [name]: belowLow })).toThrow(new RegExp(name));
       expect(() => loadConfig({ ...required, [name]: aboveHigh })).toThrow(new RegExp(name));
     }
+  });
+
+  describe('PROXY_SERVICES paths and methods', () => {
+    const services = (entry: object) =>
+      loadConfig({
+        ...required,
+        PROXY_SERVICES: JSON.stringify({ s: { url: 'http://x', ...entry } }),
+      }).PROXY_SERVICES['s'];
+
+    it('requires paths: a service without them opens nothing and is refused at start-up', () => {
+      expect(() => services({})).toThrow(/PROXY_SERVICES\.s\.paths/);
+      expect(() => services({ paths: [] })).toThrow(ConfigError);
+    });
+
+    it.each(['/', '/get', '/anything/', '/a/b-c.d_e~f/', '/v1:x/@y'])(
+      'accepts the prefix %s',
+      (path) => {
+        expect(services({ paths: [path] })?.paths).toEqual([path]);
+      },
+    );
+
+    it.each(['get', '', '//', '/a//b', '/a?b', '/a#b', '/a%2Fb', '/a\\b', '/a b'])(
+      'refuses the prefix %j',
+      (path) => {
+        expect(() => services({ paths: [path] })).toThrow(ConfigError);
+      },
+    );
+
+    it('takes GET and HEAD as methods, and refuses any other or none', () => {
+      expect(services({ paths: ['/'], methods: ['GET'] })?.methods).toEqual(['GET']);
+      for (const methods of [['POST'], [], ['GET', 'GET'], ['get']]) {
+        expect(() => services({ paths: ['/'], methods }), JSON.stringify(methods)).toThrow(
+          ConfigError,
+        );
+      }
+    });
+  });
+
+  it.each([
+    ['PROXY_MAX_RESPONSE_BYTES', '0'],
+    ['PROXY_MAX_RESPONSE_BYTES', String(1024 * 1024 * 1024 + 1)],
+    ['PROXY_MAX_CONCURRENT_PER_ACCOUNT', '0'],
+    ['PROXY_MAX_CONCURRENT_PER_ACCOUNT', '10001'],
+  ])('refuses %s=%s', (name, value) => {
+    expect(() => loadConfig({ ...required, [name]: value })).toThrow(new RegExp(name));
   });
 });

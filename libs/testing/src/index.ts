@@ -5,6 +5,7 @@
 export * from './upstream/index.js';
 export {
   BODY_LIMIT_BYTES,
+  HTTPBIN_PATHS,
   PROXY_TIMEOUT_MS,
   SECRET_API_KEY,
   contractConfig,

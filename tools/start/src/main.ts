@@ -20,12 +20,21 @@ async function main(): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   const upstream = await startUpstream({ port: port('UPSTREAM_PORT', 4010), latencyMs: 20 });
+  // The proxy's httpbin is a stand-in of its own, public (no request log, no fault switches):
+  // never the one that serves the bots, whose request log holds every user's questions.
+  const proxied = await startUpstream({ port: port('PROXIED_PORT', 4011), public: true }).catch(
+    async (error: unknown) => {
+      await upstream.close();
+      throw error;
+    },
+  );
   const dataRoot = process.env['SWITCHYARD_DATA_DIR'] ?? path.join(WORKSPACE, '.data');
   const shared: Record<string, string> = {
     MODEL_URL: upstream.url,
     KNOWLEDGE_URL: upstream.url,
+    // No credential: an echo service would hand it to whoever asks (`/get` echoes headers).
     PROXY_SERVICES: JSON.stringify({
-      httpbin: { url: upstream.url, headers: { 'x-api-key': 'demo-key' } },
+      httpbin: { url: proxied.url, paths: ['/get', '/anything/', '/status'] },
     }),
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
   };
@@ -47,12 +56,14 @@ async function main(): Promise<number> {
     stopping = true;
     const exits = await Promise.all(apps.map((a) => a.stop({ graceMs: 12_000 })));
     await upstream.close();
+    await proxied.close();
     return exits.every((e) => e.code === 0) ? 0 : 1;
   };
 
   try {
     const startup = await Promise.all(apps.map((a) => waitReady(a.url, { process: a })));
-    console.log(`  upstream     ${upstream.url}`);
+    console.log(`  upstream     ${upstream.url}   (the bots' model and sources)`);
+    console.log(`  proxied      ${proxied.url}   (httpbin for /v1/proxy/httpbin/*)`);
     apps.forEach((a, i) =>
       console.log(
         `  ${a.name.padEnd(12)} ${a.url}   (ready in ${Math.round(startup[i]!)} ms; docs at ${a.url}/docs)`,

@@ -111,7 +111,7 @@ async function runLayoutA(run: number): Promise<RunResult> {
     MODEL_URL: upstream.url,
     KNOWLEDGE_URL: upstream.url,
     PROXY_SERVICES: JSON.stringify({
-      httpbin: { url: upstream.url, headers: { 'x-api-key': 'demo-key' } },
+      httpbin: { url: upstream.url, paths: ['/get'] },
     }),
     LOG_LEVEL: 'warn',
   };

@@ -33,6 +33,7 @@ describe('npm start', () => {
       EXPRESS_PORT: String(await freePort()),
       FASTIFY_PORT: String(await freePort()),
       UPSTREAM_PORT: String(await freePort()),
+      PROXIED_PORT: String(await freePort()),
       DATABASE_URL: '',
     });
     expect(output).toContain('express-api');

@@ -1,17 +1,21 @@
 import { apiRoutes } from '@switchyard/api-spec';
 import {
   FORWARDED_RESPONSE_HEADERS,
+  InFlightLimit,
+  ResponseTooLarge,
   clientGone,
+  declaredTooLarge,
   proxyRequest,
   proxyRest,
   proxyService,
 } from '@switchyard/http-kit';
 import { upstreamFailure } from '@switchyard/domain';
 import { Router, type Request } from 'express';
+import { request as undiciRequest, type Dispatcher } from 'undici';
 import type { RouteContext } from '../context.js';
 import { fromTable } from '../lib/api-route.js';
-import { validated } from '../middleware/validation.js';
 import { principalOf } from '../middleware/auth.js';
+import { validated } from '../middleware/validation.js';
 
 // Express 5 (path-to-regexp 8) names its wildcards. `*rest` needs at least one character, so
 // `/v1/proxy/httpbin/` is a 404 in both apps: the path below the service is required.
@@ -27,19 +31,27 @@ function proxyParams(req: Request): Record<string, unknown> {
   return { service: req.params['service'], '*': proxyRest(req.originalUrl).rest };
 }
 
-/** The codings fetch undoes by itself: after it, the header no longer describes the bytes. */
-const DECODED_BY_FETCH = new Set(['gzip', 'x-gzip', 'deflate', 'br']);
-
-function decodedByFetch(contentEncoding: string): boolean {
-  return contentEncoding
-    .split(',')
-    .map((coding) => coding.trim().toLowerCase())
-    .every((coding) => DECODED_BY_FETCH.has(coding));
+/** The whole body, or ResponseTooLarge as soon as it passes `maxBytes` (the rest is not read). */
+async function readBounded(body: Dispatcher.ResponseData['body'], maxBytes: number) {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    length += chunk.length;
+    if (length > maxBytes) {
+      body.destroy();
+      throw new ResponseTooLarge(maxBytes);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, length);
 }
 
 export function proxyRoutes(routes: RouteContext): Router {
   const { config } = routes;
   const router = Router({ caseSensitive: true });
+  const maxBytes = config.PROXY_MAX_RESPONSE_BYTES;
+  // Per process: with WEB_CONCURRENCY workers an account may have that many times as many.
+  const inFlight = new InFlightLimit(config.PROXY_MAX_CONCURRENT_PER_ACCOUNT);
 
   router.get(
     PROXY_PATH,
@@ -49,30 +61,40 @@ export function proxyRoutes(routes: RouteContext): Router {
       // PROXY_RATE_MAX per account (429 past it), before anything is forwarded.
       await routes.services.limits.proxy(principalOf(res));
       const service = proxyService(config.PROXY_SERVICES, params.service);
-      const target = proxyRequest(service, req.originalUrl, req.headers);
+      const target = proxyRequest(service, {
+        method: req.method,
+        url: req.originalUrl,
+        headers: req.headers,
+        ip: req.ip,
+      });
+      inFlight.acquireUntilClosed(principalOf(res).accountId, res);
 
       // #region guide:proxy
       const timeout = AbortSignal.timeout(service.timeoutMs ?? config.PROXY_TIMEOUT_MS);
       // MIGRATION(buffered-proxy) before: reads the whole upstream body, then replies; see docs/migration-guide.md#buffered-proxy
-      let upstream: globalThis.Response;
+      let upstream: Dispatcher.ResponseData;
       let body: Buffer;
       try {
-        upstream = await fetch(target.url, {
+        // undici's request(), not fetch(): fetch undoes gzip itself, and the proxy passes the
+        // upstream's bytes and Content-Encoding on untouched, as fastify-api does.
+        upstream = await undiciRequest(target.url, {
+          method: req.method === 'HEAD' ? 'HEAD' : 'GET',
           headers: target.headers,
-          redirect: 'manual',
           signal: AbortSignal.any([timeout, clientGone(res)]),
         });
-        body = Buffer.from(await upstream.arrayBuffer());
+        if (declaredTooLarge(upstream.headers['content-length'], maxBytes)) {
+          upstream.body.destroy();
+          throw new ResponseTooLarge(maxBytes);
+        }
+        body = await readBounded(upstream.body, maxBytes);
       } catch (error) {
         throw upstreamFailure(error);
       }
 
-      res.status(upstream.status);
+      res.status(upstream.statusCode);
       for (const name of FORWARDED_RESPONSE_HEADERS) {
-        const value = upstream.headers.get(name);
-        if (value === null) continue;
-        if (name === 'content-encoding' && decodedByFetch(value)) continue;
-        res.setHeader(name, value);
+        const value = upstream.headers[name];
+        if (value !== undefined) res.setHeader(name, value);
       }
       // end(), not send(): no Content-Type or ETag of Express's own on a proxied body.
       res.end(body);

@@ -1,9 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import { apiRoutes } from '@switchyard/api-spec';
+import { pipeline } from 'node:stream';
 import {
   FORWARDED_RESPONSE_HEADERS,
+  InFlightLimit,
+  ResponseTooLarge,
+  byteCap,
   clientGone,
+  declaredTooLarge,
   proxyRequest,
   proxyService,
 } from '@switchyard/http-kit';
@@ -22,7 +27,9 @@ function timedOut(ms: number, what: string): DOMException {
 
 // MIGRATION(buffered-proxy) after: the upstream body is streamed to the client as it arrives; see docs/migration-guide.md#buffered-proxy
 const proxyRoutes: FastifyPluginAsync = async (app) => {
-  const { PROXY_SERVICES, PROXY_TIMEOUT_MS } = app.config;
+  const { PROXY_SERVICES, PROXY_TIMEOUT_MS, PROXY_MAX_RESPONSE_BYTES: maxBytes } = app.config;
+  // Per process: with WEB_CONCURRENCY workers an account may have that many times as many.
+  const inFlight = new InFlightLimit(app.config.PROXY_MAX_CONCURRENT_PER_ACCOUNT);
   // One keep-alive pool per upstream origin. undici's request() never follows redirects (that
   // takes its redirect interceptor), so a 3xx is passed back as it is.
   const agent = new Agent({ keepAliveTimeout: 10_000, connect: { timeout: PROXY_TIMEOUT_MS } });
@@ -35,7 +42,8 @@ const proxyRoutes: FastifyPluginAsync = async (app) => {
       await app.services.limits.proxy(request.principal);
       const service = proxyService(PROXY_SERVICES, request.params.service);
       // The raw target, still percent-encoded: proxyTarget refuses `..` in any spelling.
-      const target = proxyRequest(service, request.url, request.headers);
+      const target = proxyRequest(service, request);
+      inFlight.acquireUntilClosed(request.principal.accountId, reply.raw);
 
       // #region guide:proxy
       const timeoutMs = service.timeoutMs ?? PROXY_TIMEOUT_MS;
@@ -50,7 +58,7 @@ const proxyRoutes: FastifyPluginAsync = async (app) => {
       try {
         upstream = await undiciRequest(target.url, {
           dispatcher: agent,
-          method: 'GET',
+          method: request.method === 'HEAD' ? 'HEAD' : 'GET',
           headers: target.headers,
           // Backstops only: their timers are coarse (see withIdleTimeout), ours are exact.
           headersTimeout: timeoutMs,
@@ -64,16 +72,23 @@ const proxyRoutes: FastifyPluginAsync = async (app) => {
         clearTimeout(beforeHeaders);
       }
 
+      if (declaredTooLarge(upstream.headers['content-length'], maxBytes)) {
+        upstream.body.destroy();
+        throw new ResponseTooLarge(maxBytes);
+      }
+
       reply.code(upstream.statusCode);
       for (const header of FORWARDED_RESPONSE_HEADERS) {
         const value = upstream.headers[header];
         if (value !== undefined) reply.header(header, value);
       }
       // Fastify pipes the body and destroys it if the client leaves, which frees the socket. A
-      // gap longer than the timeout cuts the response off (its status is already on the wire).
-      return reply.send(
-        withIdleTimeout(upstream.body, timeoutMs, () => timedOut(timeoutMs, 'body data')),
+      // gap longer than the timeout, or a body past PROXY_MAX_RESPONSE_BYTES that did not say
+      // so in Content-Length, cuts the response off (its status is already on the wire).
+      const guarded = withIdleTimeout(upstream.body, timeoutMs, () =>
+        timedOut(timeoutMs, 'body data'),
       );
+      return reply.send(pipeline(guarded, byteCap(maxBytes), () => undefined));
       // #endregion guide:proxy
     },
   });

@@ -76,7 +76,7 @@ export async function runClientGoneSuite(subject: AppUnderTest): Promise<void> {
           MODEL_URL: held.url,
           UPSTREAM_TIMEOUT_MS: '60000',
           PROXY_TIMEOUT_MS: '60000',
-          PROXY_SERVICES: JSON.stringify({ held: { url: held.url } }),
+          PROXY_SERVICES: JSON.stringify({ held: { url: held.url, paths: ['/'] } }),
         }),
       });
 

@@ -40,7 +40,11 @@ export function runLogSecrecySuite(app: AppProcess): void {
           MODEL_URL: upstream.url,
           KNOWLEDGE_URL: upstream.url,
           PROXY_SERVICES: JSON.stringify({
-            httpbin: { url: upstream.url, headers: { 'x-api-key': SECRET_API_KEY } },
+            httpbin: {
+              url: upstream.url,
+              headers: { 'x-api-key': SECRET_API_KEY },
+              paths: ['/get'],
+            },
           }),
           ...app.env,
         },

@@ -245,7 +245,9 @@ export async function runShutdownSuite(app: AppProcess): Promise<void> {
             LOG_LEVEL: 'info',
             MODEL_URL: upstream.url,
             KNOWLEDGE_URL: upstream.url,
-            PROXY_SERVICES: JSON.stringify({ httpbin: { url: upstream.url } }),
+            PROXY_SERVICES: JSON.stringify({
+              httpbin: { url: upstream.url, paths: ['/get', '/delay'] },
+            }),
             RATE_LIMIT_MAX: '1000000',
             WEB_CONCURRENCY: String(variant.workers),
             // Whatever the test's environment says: this variant's database and no Redis.

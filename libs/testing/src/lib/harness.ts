@@ -20,6 +20,16 @@ export interface AppUnderTest {
 export const BODY_LIMIT_BYTES = 16_384;
 export const PROXY_TIMEOUT_MS = 600;
 export const SECRET_API_KEY = 'contract-secret-key';
+/** The path prefixes contractConfig opens on its `httpbin` service. */
+export const HTTPBIN_PATHS = [
+  '/get',
+  '/status',
+  '/delay',
+  '/redirect-to',
+  '/bytes',
+  '/gzip',
+  '/anything/',
+];
 
 export interface Environment {
   readonly app: StartedApp;
@@ -52,9 +62,16 @@ export function contractConfig(
     MESSAGE_RATE_MAX: '1000000',
     PROXY_RATE_MAX: '1000000',
     PROXY_SERVICES: JSON.stringify({
-      httpbin: { url: upstream.url, headers: { 'x-api-key': SECRET_API_KEY } },
-      nested: { url: `${upstream.url}/anything/base` },
-      down: { url: `http://127.0.0.1:${downPort}` },
+      // The test config proxies to the stand-in that serves the bots, so that the suites can
+      // see what arrived; its paths keep `/__requests`, `/model` and `/sources` out of reach.
+      httpbin: {
+        url: upstream.url,
+        headers: { 'x-api-key': SECRET_API_KEY },
+        paths: HTTPBIN_PATHS,
+      },
+      nested: { url: `${upstream.url}/anything/base`, paths: ['/'] },
+      getonly: { url: upstream.url, methods: ['GET'], paths: ['/get'] },
+      down: { url: `http://127.0.0.1:${downPort}`, paths: ['/'] },
     }),
     ...overrides,
   });

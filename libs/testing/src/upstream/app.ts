@@ -31,6 +31,8 @@ function toErrorBody(error: FastifyError | UpstreamError): ErrorBody {
 export type UpstreamApp = FastifyInstance & {
   readonly requests: RequestLog;
   readonly faults: FaultSwitch;
+  /** The `x-upstream-control` value `/__requests` asks for (absent on a public stand-in). */
+  readonly controlToken: string | undefined;
 };
 
 /**
@@ -53,15 +55,28 @@ export function buildUpstream(options: UpstreamOptions = {}): UpstreamApp {
   app.decorate('requests', log);
   const faults = new FaultSwitch();
   app.decorate('faults', faults);
+  app.decorate('controlToken', resolved.public ? undefined : resolved.controlToken);
 
   // Hooks run in registration order: the log records a request before faults can act on it.
   void app.register(requestLog, { log });
-  void app.register(faultsPlugin, { latencyMs: resolved.latencyMs, faults });
+  void app.register(faultsPlugin, {
+    latencyMs: resolved.latencyMs,
+    faults,
+    overrides: !resolved.public,
+  });
 
   void app.register(httpbinRoutes);
   void app.register(modelRoutes, { prefix: '/model', chunkDelayMs: resolved.chunkDelayMs });
   void app.register(sourceRoutes, { prefix: '/sources' });
-  void app.register(requestLogRoutes, { prefix: '/__requests', log });
+  // The request log shows what every caller sent: never on a public stand-in, and otherwise
+  // only to a caller with the control token, which no proxy in front of the stand-in forwards.
+  if (!resolved.public) {
+    void app.register(requestLogRoutes, {
+      prefix: '/__requests',
+      log,
+      controlToken: resolved.controlToken,
+    });
+  }
 
   app.setErrorHandler<FastifyError | UpstreamError>((error, request, reply) => {
     const body = toErrorBody(error);

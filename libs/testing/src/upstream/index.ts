@@ -1,6 +1,6 @@
 export { buildUpstream, type UpstreamApp } from './app.js';
 export { startUpstream, type RunningUpstream, type StartUpstreamOptions } from './server.js';
-export type { UpstreamOptions } from './options.js';
+export { CONTROL_HEADER, type UpstreamOptions } from './options.js';
 export type { RequestLog, RequestRecord } from './lib/request-log.js';
 export type { FaultSwitch, StandingFault } from './lib/fault-switch.js';
 export {

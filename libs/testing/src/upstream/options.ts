@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { UpstreamError, UpstreamErrorCode } from './lib/errors.js';
 import { MAX_WAIT_MS } from './lib/overrides.js';
 
@@ -10,9 +11,23 @@ export interface UpstreamOptions {
   readonly logSize?: number;
   /** Fastify's logger. Default off: the stand-in runs inside tests and benchmarks. */
   readonly logger?: boolean;
+  /**
+   * What a caller must send in the `x-upstream-control` header to read or clear the request log
+   * over HTTP (`/__requests`); without it those routes are a 404 like any unknown path, so a
+   * proxy that reaches the stand-in cannot read what others sent. Default: random per instance.
+   */
+  readonly controlToken?: string;
+  /**
+   * A stand-in anyone may reach (the demo's proxied httpbin): no `/__requests` at all, and no
+   * latency or fault overrides from the query or the `x-upstream-fault` header. Default false.
+   */
+  readonly public?: boolean;
 }
 
 export type ResolvedOptions = Required<UpstreamOptions>;
+
+/** Request header that carries the control token (see UpstreamOptions.controlToken). */
+export const CONTROL_HEADER = 'x-upstream-control';
 
 function check(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -31,5 +46,18 @@ export function resolveOptions(options: UpstreamOptions = {}): ResolvedOptions {
     chunkDelayMs: check('chunkDelayMs', options.chunkDelayMs ?? 5, 0, MAX_WAIT_MS),
     logSize: check('logSize', options.logSize ?? 1000, 1, 1_000_000),
     logger: options.logger ?? false,
+    controlToken: controlToken(options.controlToken),
+    public: options.public ?? false,
   };
+}
+
+function controlToken(token: string | undefined): string {
+  if (token === undefined) return randomBytes(16).toString('hex');
+  if (!/^[\x21-\x7e]{16,256}$/.test(token)) {
+    throw new UpstreamError(
+      UpstreamErrorCode.INVALID_OPTION,
+      'controlToken must be 16 to 256 visible ASCII characters',
+    );
+  }
+  return token;
 }

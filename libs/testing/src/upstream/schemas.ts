@@ -64,6 +64,14 @@ export const RedirectQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Up to 1 GiB: enough to pass any PROXY_MAX_RESPONSE_BYTES the gateway allows. */
+export const MAX_BYTES = 1024 * 1024 * 1024;
+export const BytesParamsSchema = Type.Object({ n: Type.String({ pattern: '^[0-9]{1,10}$' }) });
+export const BytesQuerySchema = Type.Object({
+  /** `1`: no Content-Length, the body streamed in 64 KiB pieces. */
+  stream: Type.Optional(Type.Literal('1')),
+});
+
 export const StatusParamsSchema = Type.Object({
   code: Type.String({ pattern: '^[2-5][0-9]{2}$' }),
 });

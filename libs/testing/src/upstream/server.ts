@@ -18,6 +18,11 @@ export interface RunningUpstream {
   readonly requests: RequestLog;
   /** A standing fault for every request that asks for none, and the responses faults hold. */
   readonly faults: FaultSwitch;
+  /**
+   * The `x-upstream-control` header value that `/__requests` asks for over HTTP; undefined on a
+   * public stand-in, which has no `/__requests`.
+   */
+  readonly controlToken: string | undefined;
   /** Stops listening and destroys open sockets, hung requests included. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -46,6 +51,7 @@ export async function startUpstream(options: StartUpstreamOptions = {}): Promise
     port: bound,
     requests: app.requests,
     faults: app.faults,
+    controlToken: app.controlToken,
     close: () => (closing ??= app.close()),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, beforeEach } from 'vitest';
-import { startUpstream } from '../../src/upstream/index.js';
+import { CONTROL_HEADER, startUpstream } from '../../src/upstream/index.js';
 import type { RequestLogBody } from '../../src/upstream/schemas.js';
 import { rawRequest, readJson, useUpstream } from './support.js';
 
@@ -43,11 +43,13 @@ describe('request log', () => {
     ).toEqual(['/get?fault=hang', '/get?fault=reset', '/sources/x/answer']);
   });
 
-  it('is served by GET /__requests, which is not logged itself', async () => {
+  const control = () => ({ [CONTROL_HEADER]: upstream().controlToken! });
+
+  it('is served by GET /__requests with the control token, which is not logged itself', async () => {
     await fetch(`${upstream().url}/get?n=1`);
     await fetch(`${upstream().url}/nowhere`);
 
-    const response = await fetch(`${upstream().url}/__requests`);
+    const response = await fetch(`${upstream().url}/__requests`, { headers: control() });
     const body = await readJson<RequestLogBody>(response);
 
     expect(body.count).toBe(2);
@@ -59,10 +61,50 @@ describe('request log', () => {
   it('is cleared by DELETE /__requests', async () => {
     await fetch(`${upstream().url}/get`);
 
-    const response = await fetch(`${upstream().url}/__requests`, { method: 'DELETE' });
+    const response = await fetch(`${upstream().url}/__requests`, {
+      method: 'DELETE',
+      headers: control(),
+    });
 
     expect(await response.json()).toEqual({ cleared: 1 });
     expect(upstream().requests.count()).toBe(0);
+  });
+
+  it('answers /__requests without the right control token with a 404, as an unknown path', async () => {
+    await fetch(`${upstream().url}/get`);
+    const attempts: Record<string, string>[] = [{}, { [CONTROL_HEADER]: 'not-the-token-at-all' }];
+    for (const headers of attempts) {
+      for (const method of ['GET', 'DELETE']) {
+        const response = await fetch(`${upstream().url}/__requests`, { method, headers });
+        expect(response.status).toBe(404);
+        expect(JSON.stringify(await response.json())).not.toContain('/get');
+      }
+    }
+    expect(upstream().requests.count()).toBe(1);
+  });
+});
+
+describe('a public stand-in', () => {
+  const open = useUpstream({ public: true, controlToken: 'a-token-for-the-public-one' });
+
+  it('has no /__requests, whatever the token, and no control token', async () => {
+    const response = await fetch(`${open().url}/__requests`, {
+      headers: { [CONTROL_HEADER]: 'a-token-for-the-public-one' },
+    });
+    expect(response.status).toBe(404);
+    expect(open().controlToken).toBeUndefined();
+  });
+
+  it('ignores fault and latency overrides from the query and the header', async () => {
+    const response = await fetch(`${open().url}/get?fault=5xx&latency=60000`, {
+      headers: { 'x-upstream-fault': 'reset' },
+      signal: AbortSignal.timeout(5_000),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { args: object }).args).toEqual({
+      fault: '5xx',
+      latency: '60000',
+    });
   });
 });
 

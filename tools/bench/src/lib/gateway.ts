@@ -5,10 +5,13 @@ export function sharedEnv(upstreamUrl: string, extra: Record<string, string> = {
   return {
     MODEL_URL: upstreamUrl,
     KNOWLEDGE_URL: upstreamUrl,
-    PROXY_SERVICES: JSON.stringify({ httpbin: { url: upstreamUrl } }),
+    PROXY_SERVICES: JSON.stringify({ httpbin: { url: upstreamUrl, paths: ['/get', '/delay'] } }),
     LOG_LEVEL: 'warn',
     // Scenario 2 logs in ten times a second on purpose; the limit is not what it measures.
     RATE_LIMIT_MAX: '1000000',
+    // The proxy variant sends one user's 100 connections at once; it measures the proxy, not
+    // the per-account bound on calls in flight.
+    PROXY_MAX_CONCURRENT_PER_ACCOUNT: '10000',
     ...extra,
   };
 }

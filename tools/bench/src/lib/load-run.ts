@@ -214,7 +214,7 @@ export async function runLoadCase(options: LoadCaseOptions): Promise<LoadCaseRes
       DATABASE_URL: database.url,
       MODEL_URL: upstream.url,
       KNOWLEDGE_URL: upstream.url,
-      PROXY_SERVICES: JSON.stringify({ httpbin: { url: upstream.url } }),
+      PROXY_SERVICES: JSON.stringify({ httpbin: { url: upstream.url, paths: ['/get', '/delay'] } }),
       LOG_LEVEL: 'warn',
       // RATE_LIMIT_MAX stays at its default (20 a minute per client and route): the log-ins of
       // the mix run into it, and those 429s are the intended ones.

@@ -1,3 +1,5 @@
+import { get, type IncomingHttpHeaders } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SECRET_API_KEY } from '@switchyard/testing';
 import { errorBody, expectError, type UsedEnvironment, type Account } from '../../support.js';
@@ -76,10 +78,60 @@ export function proxyCases(ctx: UsedEnvironment): void {
       expect(ctx.env.upstream.requests.all()).toEqual([]);
     });
 
+    it("passes the upstream's Content-Encoding and bytes through untouched (no app inflates gzip)", async () => {
+      const res = await rawGet(`${ctx.env.app.url}/v1/proxy/httpbin/gzip`, {
+        ...account.auth,
+        'accept-encoding': 'gzip',
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers['content-encoding']).toBe('gzip');
+      expect(res.headers['content-length']).toBe(String(res.body.length));
+      expect(JSON.parse(gunzipSync(res.body).toString('utf8'))).toEqual({
+        gzipped: true,
+        method: 'GET',
+      });
+    });
+
+    it("passes back the same response headers in every app: the upstream's Content-Type and Content-Length, none of its own others", async () => {
+      const bytes = await rawGet(`${ctx.env.app.url}/v1/proxy/httpbin/bytes/10`, account.auth);
+      expect(bytes.status).toBe(200);
+      expect(bytes.headers['content-type']).toBe('application/octet-stream');
+      expect(bytes.headers['content-length']).toBe('10');
+      expect(bytes.headers['transfer-encoding']).toBeUndefined();
+      expect(bytes.body.length).toBe(10);
+      // The stand-in marks a faulted answer with x-upstream-fault: not a header the proxy passes.
+      const faulted = await rawGet(
+        `${ctx.env.app.url}/v1/proxy/httpbin/get?fault=5xx&status=503`,
+        account.auth,
+      );
+      expect(faulted.status).toBe(503);
+      expect(faulted.headers['x-upstream-fault']).toBeUndefined();
+      expect(faulted.headers['content-type']).toMatch(/^application\/json/);
+    });
+
     it('requires a token', async () => {
       const res = await api().get('/v1/proxy/httpbin/get');
       expect(res.status).toBe(401);
       expect(res.body).toEqual(errorBody('SWY_ERR_AUTH_REQUIRED'));
     });
+  });
+}
+
+/** A GET whose body is read as bytes, never decoded: what a client that asked for gzip gets. */
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { headers, timeout: 5_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
+    req.on('error', reject);
   });
 }

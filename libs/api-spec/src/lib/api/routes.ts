@@ -194,12 +194,12 @@ export const apiRoutes = {
     operationId: 'proxyGet',
     summary: 'Forward a GET to a configured upstream service',
     description:
-      'Only services named in the configuration are reachable; the client never chooses the host. The server adds the credentials configured for the service and forwards the rest of the path and the query string. The client Authorization header and hop-by-hop headers are not forwarded.',
+      'Only services named in the configuration are reachable, and of each only the methods (GET and HEAD by default) and path prefixes it opens (403 for another path, 405 for another method); the client never chooses the host. The server adds the credentials configured for the service and forwards the rest of the path and the query string. Only content-negotiation, conditional, range and User-Agent headers are forwarded; the server sets X-Forwarded-For and Forwarded itself. A response body over the configured maximum is a 502 (or cut off, once streaming has begun); too many calls in flight for one account is a 429.',
     tag: 'proxy',
     auth: true,
     schema: {
       params: Type.Object({ service: Type.String(), '*': Type.String() }),
-      response: { 200: Type.Unknown(), 404: E, ...authed, 502: E, 504: E },
+      response: { 200: Type.Unknown(), 403: E, 404: E, 405: E, ...authed, 502: E, 504: E },
     },
   },
   stream: {

@@ -14,6 +14,10 @@ export const errorCatalog = {
   SWY_ERR_BOT_NOT_FOUND: { status: 404, message: 'No such bot' },
   SWY_ERR_CONVERSATION_NOT_FOUND: { status: 404, message: 'No such conversation' },
   SWY_ERR_PROXY_SERVICE_NOT_FOUND: { status: 404, message: 'No such upstream service' },
+  SWY_ERR_PROXY_PATH_NOT_ALLOWED: {
+    status: 403,
+    message: 'That path of the upstream service is not open through the proxy',
+  },
   SWY_ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed' },
   SWY_ERR_REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive in time' },
   SWY_ERR_USERNAME_TAKEN: { status: 409, message: 'That username is taken' },

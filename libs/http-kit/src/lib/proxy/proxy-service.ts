@@ -1,5 +1,6 @@
 import { AppError, apiRoutes } from '@switchyard/api-spec';
 import type { ProxyService } from '@switchyard/runtime';
+import { checkProxyMethod, checkProxyPath } from './proxy-policy.js';
 import { proxyTarget, type ProxyTarget } from './proxy-target.js';
 
 /**
@@ -52,22 +53,34 @@ export function proxyRest(rawUrl: string): { rest: string; search: string } {
   };
 }
 
+/** What proxyRequest reads of the incoming request, in either framework. */
+export interface ProxiedRequest {
+  readonly method: string;
+  /** The raw request target, still percent-encoded (Express: `req.originalUrl`). */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The client's address as the framework resolves it (`req.ip`, `request.ip`). */
+  readonly ip: string | undefined;
+}
+
 /**
- * The outgoing request for a proxied one: the rest and query of its raw target (`proxyRest`)
- * below `service` (`proxyTarget`). A path that would leave the service is 400
- * SWY_ERR_VALIDATION, `/params/*`, the same in both apps.
+ * The outgoing request for a proxied one, or the 4xx that refuses it with nothing forwarded:
+ * a method outside the service's `methods` is 405 SWY_ERR_METHOD_NOT_ALLOWED with Allow; a
+ * path that would leave the service is 400 SWY_ERR_VALIDATION, `/params/*`; a path outside the
+ * service's `paths`, matched on the path as it would be forwarded, is 403
+ * SWY_ERR_PROXY_PATH_NOT_ALLOWED. The same in every app.
  */
-export function proxyRequest(
-  service: ProxyService,
-  rawUrl: string,
-  incoming: Readonly<Record<string, string | string[] | undefined>>,
-): ProxyTarget {
-  const { rest, search } = proxyRest(rawUrl);
-  const target = proxyTarget(service, rest, search, incoming);
+export function proxyRequest(service: ProxyService, incoming: ProxiedRequest): ProxyTarget {
+  checkProxyMethod(service, incoming.method);
+  const { rest, search } = proxyRest(incoming.url);
+  const target = proxyTarget(service, rest, search, incoming.headers, incoming.ip);
   if (!target) {
     throw new AppError('SWY_ERR_VALIDATION', {
       details: [{ path: '/params/*', message: 'is not a valid path below the service' }],
     });
   }
+  const base = new URL(service.url).pathname;
+  const basePath = base.endsWith('/') ? base : `${base}/`;
+  checkProxyPath(service, target.url.pathname.slice(basePath.length));
   return target;
 }

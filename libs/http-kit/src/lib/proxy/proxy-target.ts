@@ -1,30 +1,48 @@
 import type { ProxyService } from '@switchyard/runtime';
 
-/** Hop-by-hop headers (RFC 9110 §7.6.1) and what must never leave the gateway. */
-const NEVER_FORWARD = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-  'authorization',
-  'cookie',
-  'content-length',
-  'expect',
-  'forwarded',
-  'x-forwarded-for',
-  'x-forwarded-host',
-  'x-forwarded-proto',
-]);
+/**
+ * The end-to-end request headers a client may send on to a service (RFC 9110 content
+ * negotiation, conditional and range requests, and the user agent). Everything else stays
+ * behind: the gateway's own credentials (Authorization, Cookie), hop-by-hop headers, and
+ * whatever an upstream might trust, such as `X-Real-IP`, `True-Client-IP`, `X-Original-URL`,
+ * `X-Rewrite-URL`, `Via` or any other `x-*`. An allow-list, so that a header nobody thought of
+ * stays behind too.
+ */
+export const FORWARDED_REQUEST_HEADERS = [
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'cache-control',
+  'if-match',
+  'if-modified-since',
+  'if-none-match',
+  'if-range',
+  'if-unmodified-since',
+  'range',
+  'user-agent',
+] as const;
 
-/** Response headers the gateway passes back from the upstream service. */
+const FORWARDED_REQUEST = new Set<string>(FORWARDED_REQUEST_HEADERS);
+
+/**
+ * `X-Forwarded-For` and `Forwarded` (RFC 7239) for the client at `address`, set by the gateway
+ * and never taken from the client: an IPv6 address is bracketed and quoted (RFC 7239 §6), an
+ * unknown one is `unknown`.
+ */
+export function forwardedFor(address: string | undefined): Record<string, string> {
+  if (!address) return { 'x-forwarded-for': 'unknown', forwarded: 'for=unknown' };
+  const node = address.includes(':') ? `"[${address}]"` : address;
+  return { 'x-forwarded-for': address, forwarded: `for=${node}` };
+}
+
+/**
+ * Response headers the gateway passes back from the upstream service, the same in every app.
+ * The body goes back as the upstream sent it, so its Content-Encoding and Content-Length still
+ * describe it: a gzip body stays gzip (no app inflates it), and the length is the upstream's.
+ */
 export const FORWARDED_RESPONSE_HEADERS = [
   'content-type',
+  'content-length',
   'cache-control',
   'etag',
   'last-modified',
@@ -41,14 +59,16 @@ export interface ProxyTarget {
  * Builds the outgoing request for `GET /v1/proxy/:service/<rest>?<query>`. The origin always
  * comes from the configured service: the client only supplies a path below the service's base
  * path, and a path that would leave it (`..`, encoded or not, backslashes, `//host`) is refused
- * with undefined. The client's Authorization, cookies and hop-by-hop headers stay behind; the
- * service's configured headers (its credentials) are added.
+ * with undefined. Only FORWARDED_REQUEST_HEADERS pass; the gateway sets X-Forwarded-For and
+ * Forwarded from `clientAddress`; the service's configured headers (its credentials) are added
+ * last, so a client cannot choose them.
  */
 export function proxyTarget(
   service: ProxyService,
   rest: string,
   search: string,
   incoming: Readonly<Record<string, string | string[] | undefined>>,
+  clientAddress?: string,
 ): ProxyTarget | undefined {
   const base = new URL(service.url);
   let decoded: string;
@@ -70,7 +90,7 @@ export function proxyTarget(
   url.search = search;
   if (url.origin !== base.origin || !url.pathname.startsWith(basePath)) return undefined;
 
-  // Headers the client names in Connection are hop-by-hop too (RFC 9110 §7.6.1).
+  // Connection may nominate an end-to-end name as hop-by-hop (RFC 9110 §7.6.1): it stays too.
   const connection = incoming['connection'];
   const nominated = new Set(
     (Array.isArray(connection) ? connection.join(',') : (connection ?? ''))
@@ -81,10 +101,10 @@ export function proxyTarget(
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(incoming)) {
     const key = name.toLowerCase();
-    if (value === undefined || NEVER_FORWARD.has(key) || nominated.has(key)) continue;
-    if (key.startsWith('sec-websocket')) continue;
+    if (value === undefined || !FORWARDED_REQUEST.has(key) || nominated.has(key)) continue;
     headers[key] = Array.isArray(value) ? value.join(', ') : value;
   }
+  Object.assign(headers, forwardedFor(clientAddress));
   for (const [name, value] of Object.entries(service.headers ?? {}))
     headers[name.toLowerCase()] = value;
   return { url, headers };

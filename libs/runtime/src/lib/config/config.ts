@@ -4,12 +4,35 @@ import { trustProxyProblem } from './trust-proxy.js';
 
 const Url = Type.String({ pattern: '^https?://[^\\s/?#]+(/[^\\s]*)?$' });
 
+/** `/`, `/a`, `/a/b/`: plain segments (no `%`, `?`, `#`, `\\`, blanks, empty segments). */
+const SEGMENTS = '^/([^\\s?#%\\\\/]+(/[^\\s?#%\\\\/]+)*/?)?$';
+
 export const ProxyServiceSchema = Type.Object(
   {
     url: Url,
     /** Headers the gateway adds on the way out, e.g. the service's API key. */
     headers: Type.Optional(Type.Record(Type.String(), Type.String())),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 120_000 })),
+    /**
+     * The methods the proxy forwards to this service; anything else is 405 with Allow. The
+     * proxy route is read-only (GET, and HEAD with it), so these are the only two there are.
+     */
+    methods: Type.Optional(
+      Type.Array(Type.Union([Type.Literal('GET'), Type.Literal('HEAD')]), {
+        minItems: 1,
+        uniqueItems: true,
+        default: ['GET', 'HEAD'],
+      }),
+    ),
+    /**
+     * Required: the path prefixes below the service's base URL that the proxy may reach, each
+     * matched whole segment by whole segment (`/get` opens `/get` and `/get/…`, never `/getx`;
+     * `/anything/` opens what is below it; `/` opens everything). Anything else is 403.
+     */
+    paths: Type.Array(Type.String({ pattern: SEGMENTS, maxLength: 256 }), {
+      minItems: 1,
+      maxItems: 100,
+    }),
   },
   { additionalProperties: false },
 );
@@ -59,7 +82,7 @@ export const ConfigSchema = Type.Object({
   MAX_REPLY_CHARS: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 100_000 }),
   /** Fastify only: how many fan-out calls run at once. */
   FANOUT_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }),
-  /** JSON object: service name → { url, headers?, timeoutMs? }. */
+  /** JSON object: service name → { url, paths, methods?, headers?, timeoutMs? }. */
   PROXY_SERVICES: Type.Record(
     Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$' }),
     ProxyServiceSchema,
@@ -70,6 +93,14 @@ export const ConfigSchema = Type.Object({
     },
   ),
   PROXY_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 120_000, default: 10_000 }),
+  /** Largest proxied response body in bytes; past it 502 (or the connection cut, if streaming). */
+  PROXY_MAX_RESPONSE_BYTES: Type.Integer({
+    minimum: 1,
+    maximum: 1024 * 1024 * 1024,
+    default: 10 * 1024 * 1024,
+  }),
+  /** Proxy calls one account may have in flight at once, per process; past it 429. */
+  PROXY_MAX_CONCURRENT_PER_ACCOUNT: Type.Integer({ minimum: 1, maximum: 10_000, default: 10 }),
   /** How long graceful shutdown waits for in-flight requests before it gives up. */
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 10_000 }),
   /** Requests per client (IP address) and window on each rate-limited route (sign-up, log-in). */

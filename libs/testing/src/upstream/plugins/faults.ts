@@ -23,6 +23,8 @@ export interface FaultsPluginOptions {
   readonly latencyMs: number;
   /** The standing fault, if any, and the count of responses held open by faults. */
   readonly faults: FaultSwitch;
+  /** false: `latency=`, `fault=` and `x-upstream-fault` are ignored (a public stand-in). */
+  readonly overrides?: boolean;
 }
 
 /** Pieces a slowed body is cut into. */
@@ -36,7 +38,7 @@ function abandon(reply: FastifyReply): FastifyReply {
 
 const faultsPlugin: FastifyPluginAsync<FaultsPluginOptions> = async (
   app,
-  { latencyMs, faults },
+  { latencyMs, faults, overrides: honoured = true },
 ) => {
   app.decorateRequest('upstreamSlowMs', null);
 
@@ -45,10 +47,9 @@ const faultsPlugin: FastifyPluginAsync<FaultsPluginOptions> = async (
     if (config.upstreamControl === true) return;
 
     // Throws SWY_ERR_STANDIN_BAD_REQUEST, which the error handler turns into a 400.
-    const asked: Overrides = parseOverrides(
-      request.query as Record<string, unknown>,
-      request.headers,
-    );
+    const asked: Overrides = honoured
+      ? parseOverrides(request.query as Record<string, unknown>, request.headers)
+      : NO_OVERRIDES;
     const overrides = asked === NO_OVERRIDES ? (faults.standing ?? asked) : asked;
     const wait = overrides.latencyMs ?? (config.upstreamDefaultLatency === true ? latencyMs : 0);
     if (wait > 0 && !(await pause(reply.raw, wait))) return abandon(reply);

@@ -1,8 +1,14 @@
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { UpstreamError, UpstreamErrorCode } from '../../lib/errors.js';
 import { MAX_WAIT_MS } from '../../lib/overrides.js';
 import { pause } from '../../lib/pause.js';
 import {
   AnythingEchoSchema,
+  BytesParamsSchema,
+  BytesQuerySchema,
+  MAX_BYTES,
   commonErrorResponses,
   DelayParamsSchema,
   DelaySchema,
@@ -11,6 +17,23 @@ import {
   RedirectQuerySchema,
   StatusParamsSchema,
 } from '../../schemas.js';
+
+/** One piece of a streamed `/bytes/:n`. */
+const PIECE = 64 * 1024;
+
+/** `n` bytes of `x` in 64 KiB pieces, made as the reader asks for them: nothing is held. */
+function bytes(n: number): Readable {
+  let left = n;
+  const piece = Buffer.alloc(PIECE, 'x');
+  return new Readable({
+    read() {
+      if (left <= 0) return void this.push(null);
+      const size = Math.min(left, PIECE);
+      left -= size;
+      this.push(size === PIECE ? piece : piece.subarray(0, size));
+    },
+  });
+}
 
 /** Statuses whose responses never carry a body (RFC 9110 §6.4.1). */
 const BODILESS = new Set([204, 304]);
@@ -91,6 +114,33 @@ const httpbinRoutes: FastifyPluginAsync = async (app) => {
       return BODILESS.has(status) ? reply.send() : { status };
     },
   );
+
+  // httpbin's /bytes/:n: a body of a chosen size, with its Content-Length or (`?stream=1`)
+  // without one, for the gateway's response-size bound.
+  app.get<{ Params: { n: string }; Querystring: { stream?: '1' } }>(
+    '/bytes/:n',
+    { schema: { params: BytesParamsSchema, querystring: BytesQuerySchema } },
+    async (request, reply) => {
+      const n = Number(request.params.n);
+      if (n > MAX_BYTES) {
+        throw new UpstreamError(UpstreamErrorCode.BAD_REQUEST, `n must be at most ${MAX_BYTES}`);
+      }
+      reply.type('application/octet-stream');
+      if (request.query.stream !== '1') reply.header('content-length', n);
+      return reply.send(bytes(n));
+    },
+  );
+
+  // httpbin's /gzip: a gzip-encoded JSON body whatever the request asked, so that a test can
+  // see what a proxy does with Content-Encoding.
+  app.get('/gzip', async (request, reply) => {
+    const body = gzipSync(JSON.stringify({ gzipped: true, method: request.method }));
+    return reply
+      .type('application/json')
+      .header('content-encoding', 'gzip')
+      .header('content-length', body.length)
+      .send(body);
+  });
 
   // httpbin's /redirect-to: a 3xx whose Location is whatever the caller asks, so that a test
   // can point a proxied request at an address the proxy must never reach.
