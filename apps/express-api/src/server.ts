@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { keepAliveDrain } from '@switchyard/runtime';
+import { envelope } from '@switchyard/api-spec';
+import { applyServerLimits, keepAliveDrain, serverOptions } from '@switchyard/runtime';
 import { createApp, type CreateAppOptions } from './app.js';
 import { attachStreamServer } from './routes/stream.js';
 
@@ -29,7 +30,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const { config } = options;
   // #region guide:start
   const app = createApp(options);
-  const server = createServer(app);
+  const server = createServer(serverOptions(config), app);
+  // Timeouts and the connection cap, the same in every app (REQUEST_TIMEOUT_MS and the rest).
+  const limits = applyServerLimits(
+    server,
+    config,
+    JSON.stringify(envelope('SWY_ERR_REQUEST_TIMEOUT')),
+  );
   const streams = attachStreamServer(server, app.locals.context);
 
   await new Promise<void>((resolve, reject) => {
@@ -60,6 +67,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         void (app.locals.context.redis?.quit() ?? Promise.resolve()).finally(resolve);
       });
       server.closeIdleConnections();
+      // A body still arriving would hold close() until the deadline.
+      limits.closeUnfinished();
       streams.closeAll(1001, 'Server shutting down');
     });
     return closed;

@@ -6,7 +6,7 @@ import Fastify, {
   type FastifyPluginAsync,
   type FastifyServerOptions,
 } from 'fastify';
-import { LOG_REDACT_PATHS, type Config } from '@switchyard/runtime';
+import { LOG_REDACT_PATHS, serverOptions, type Config } from '@switchyard/runtime';
 import { routeGroups, type RouteGroup } from '@switchyard/api-spec';
 import { type Database } from '@switchyard/persistence';
 import { badUrl, sendError, toHttpError } from './lib/http-errors.js';
@@ -91,6 +91,10 @@ export function buildApp({
   const app = Fastify({
     ...loggerOptions(config, logger),
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // The server's timeouts (server.ts applies them again over Fastify's defaults).
+    http: serverOptions(config),
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
     // Read by genReqId, which checks it before trusting it.
     requestIdHeader: false,
     genReqId: requestId,

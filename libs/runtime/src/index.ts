@@ -15,4 +15,15 @@ export {
 export type { PrimaryConfig, PrimaryLogger, PrimaryOptions } from './lib/process/cluster.js';
 export { keepAliveDrain } from './lib/process/keep-alive-drain.js';
 export type { KeepAliveDrain } from './lib/process/keep-alive-drain.js';
+export { applyServerLimits, serverOptions } from './lib/process/server-limits.js';
+export type { ServerLimits, ServerLimitsConfig } from './lib/process/server-limits.js';
+export {
+  PGLITE_IN_MEMORY,
+  configOrExit,
+  describeDatabase,
+  exitWith,
+  loadDotEnv,
+  pgliteDataDir,
+  startupLine,
+} from './lib/process/startup.js';
 export { openRedis } from './lib/redis.js';

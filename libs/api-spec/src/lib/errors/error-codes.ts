@@ -19,6 +19,7 @@ export const errorCatalog = {
     status: 409,
     message: 'The conversation belongs to another bot',
   },
+  SWY_ERR_REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive in time' },
   SWY_ERR_BODY_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   SWY_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json' },
   SWY_ERR_RATE_LIMITED: { status: 429, message: 'Too many requests, retry later' },
