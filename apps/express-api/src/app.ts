@@ -80,7 +80,7 @@ export function createApp({
     ensembleSources: config.ENSEMBLE_SOURCES,
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
   });
-  const redis = config.REDIS_URL ? openRedis(config.REDIS_URL) : undefined;
+  const redis = config.REDIS_URL ? openRedis(config.REDIS_URL, logger) : undefined;
   const context: AppContext = {
     config,
     services,

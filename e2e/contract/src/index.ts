@@ -22,3 +22,4 @@ export { runSecurityHeadersSuite } from './suites/security-headers.js';
 export { runAgreedBehaviourSuite } from './suites/agreed-behaviour.js';
 export { runClientGoneSuite } from './suites/client-gone.js';
 export { runTimeoutsSuite } from './suites/timeouts.js';
+export { runRedisOutageSuite } from './suites/redis-outage.js';

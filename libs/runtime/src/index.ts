@@ -27,3 +27,4 @@ export {
   startupLine,
 } from './lib/process/startup.js';
 export { openRedis } from './lib/redis.js';
+export type { RedisLogger } from './lib/redis.js';
