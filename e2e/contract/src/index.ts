@@ -23,3 +23,4 @@ export { runAgreedBehaviourSuite } from './suites/agreed-behaviour.js';
 export { runClientGoneSuite } from './suites/client-gone.js';
 export { runTimeoutsSuite } from './suites/timeouts.js';
 export { runRedisOutageSuite } from './suites/redis-outage.js';
+export { runStartupSuite } from './suites/startup.js';
