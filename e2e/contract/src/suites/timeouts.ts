@@ -215,7 +215,6 @@ export async function runTimeoutsSuite(app: App): Promise<void> {
           // Deadlines far past the guard: only closing the half-sent body ends the shutdown in time.
           SHUTDOWN_TIMEOUT_MS: '30000',
           REQUEST_TIMEOUT_MS: '60000',
-          ...app.env,
         },
         ready: { path: '/health' },
       });
