@@ -31,12 +31,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // #region guide:start
   const app = createApp(options);
   const server = createServer(serverOptions(config), app);
-  // Timeouts and the connection cap, the same in every app (REQUEST_TIMEOUT_MS and the rest).
-  const limits = applyServerLimits(
-    server,
-    config,
-    JSON.stringify(envelope('SWY_ERR_REQUEST_TIMEOUT')),
-  );
   const streams = attachStreamServer(server, app.locals.context);
 
   await new Promise<void>((resolve, reject) => {
@@ -48,6 +42,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   const { port } = server.address() as AddressInfo;
   // #endregion guide:start
+  // Timeouts and the connection cap, the same in every app (REQUEST_TIMEOUT_MS and the rest);
+  // the check interval went to createServer above, the only place Node takes it.
+  const limits = applyServerLimits(
+    server,
+    config,
+    JSON.stringify(envelope('SWY_ERR_REQUEST_TIMEOUT')),
+  );
   const keepAlive = keepAliveDrain(server);
 
   // #region guide:close

@@ -92,8 +92,12 @@ export async function runTimeoutsSuite(app: App): Promise<void> {
       const port = portOf(used.env.app.url);
       const conn = rawConnection(port);
       await conn.connected;
+      const sentAt = performance.now();
       conn.write(`${slowPost(port, 100)}{"username":`);
       const ending = await guard('the slow body', conn.ended);
+      console.log(
+        `timeouts: ${app.name}: slow body closed ${Math.round(performance.now() - sentAt)} ms after its first byte (REQUEST_TIMEOUT_MS=1000)`,
+      );
       const answer = parse(conn.data);
       expect(answer.status, conn.data).toBe(408);
       expect(JSON.parse(answer.body)).toEqual(timedOut);
@@ -234,8 +238,12 @@ export async function runTimeoutsSuite(app: App): Promise<void> {
       );
       await guard('100 Continue', conn.until('100 Continue'));
       conn.write('{"username":');
+      const signalAt = performance.now();
       spawned!.child.kill('SIGTERM');
       const exit = await guard('the process to exit', spawned!.exited);
+      console.log(
+        `timeouts: ${app.name}: exited ${exit.code} ${Math.round(exit.at - signalAt)} ms after SIGTERM with a half-sent body (SHUTDOWN_TIMEOUT_MS=30000)`,
+      );
       expect({ code: exit.code, signal: exit.signal }, spawned!.output.join('')).toEqual({
         code: 0,
         signal: null,
