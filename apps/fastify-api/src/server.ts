@@ -70,7 +70,7 @@ export async function serve(app: FastifyInstance, config: Config): Promise<Runni
   function close(): Promise<void> {
     // Responses from now on, those in flight included, close their connection once sent:
     // Fastify marks only the requests that arrive while closing, and keeps the others alive
-    // for its keepAliveTimeout (72 s), past the shutdown's deadline.
+    // for the keep-alive timeout (KEEP_ALIVE_TIMEOUT_MS; Fastify's own is 72 s).
     keepAlive.drain();
     // A body still arriving would hold app.close() until the deadline.
     limits.closeUnfinished();

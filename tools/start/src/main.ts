@@ -40,10 +40,12 @@ async function main(): Promise<number> {
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
   };
   const database = process.env['DATABASE_URL'] ? 'PostgreSQL at DATABASE_URL' : 'embedded PGlite';
+  const dataDirs = new Map<string, string>();
   const dbEnv = (name: string): Record<string, string> => {
     if (process.env['DATABASE_URL']) return {};
     const dir = path.join(dataRoot, name);
     mkdirSync(dir, { recursive: true });
+    dataDirs.set(name, dir);
     return { PGLITE_DATA_DIR: dir };
   };
 
@@ -88,6 +90,7 @@ async function main(): Promise<number> {
         `  ${a.name.padEnd(12)} ${a.url}   (ready in ${Math.round(startup[i]!)} ms; docs at ${a.url}/docs)`,
       ),
     );
+    for (const [name, dir] of dataDirs) console.log(`  ${name.padEnd(12)} data in ${dir}`);
     if (!session) return await serve();
     console.log('\nScripted session, the same steps against each app:\n');
 
