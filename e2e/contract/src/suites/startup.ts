@@ -124,16 +124,18 @@ export async function runStartupSuite(app: App): Promise<void> {
       await rm(cwd, { recursive: true, force: true });
     });
 
-    const start = () =>
+    const start = (env: Record<string, string> = {}) =>
       spawnApp({
         name: app.name,
         entry: path.join(WORKSPACE, app.main),
         cwd,
         baseEnv: cleanEnv(),
         // Empty: the default, whatever spawnApp would choose.
-        env: { PGLITE_DATA_DIR: '' },
+        env: { PGLITE_DATA_DIR: '', ...env },
         ready: { path: '/health', timeoutMs: GUARD_MS },
       });
+    // Given in the environment as well, so that this case does not depend on `.env`.
+    const upstreamEnv = () => ({ MODEL_URL: upstream.url, KNOWLEDGE_URL: upstream.url });
 
     let account = buildCredentials();
     let conversationId = '';
@@ -144,8 +146,10 @@ export async function runStartupSuite(app: App): Promise<void> {
     }, 90_000);
 
     it('keeps its data in .data/<app> without DATABASE_URL, names it at start-up, and finds a message again after a restart', async () => {
+      await spawned?.stop({ signal: 'SIGTERM', graceMs: 30_000 });
+      spawned = await start(upstreamEnv());
       const dataDir = path.join(cwd, '.data', short);
-      expect(spawned!.output.join('')).toContain(dataDir);
+      expect(spawned.output.join('')).toContain(dataDir);
       expect(existsSync(dataDir)).toBe(true);
       account = buildCredentials();
       await request(spawned!.url).post('/v1/accounts').send(account).expect(201);
@@ -159,7 +163,7 @@ export async function runStartupSuite(app: App): Promise<void> {
       const exit = await spawned!.stop({ signal: 'SIGTERM', graceMs: 30_000 });
       expect(exit.code).toBe(0);
 
-      spawned = await start();
+      spawned = await start(upstreamEnv());
       const again = await request(spawned.url).post('/v1/sessions').send(account).expect(201);
       const messages = await request(spawned.url)
         .get(`/v1/conversations/${conversationId}/messages`)
