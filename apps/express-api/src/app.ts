@@ -71,7 +71,7 @@ export function createApp({
   db,
   logger = createLogger(config),
 }: CreateAppOptions): SwitchyardApp {
-  const redis = config.REDIS_URL ? openRedis(config.REDIS_URL) : undefined;
+  const redis = config.REDIS_URL ? openRedis(config.REDIS_URL, logger) : undefined;
   const limiters = accountLimiters(config, redis);
   const services = createServices({
     db,

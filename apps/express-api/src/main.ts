@@ -1,29 +1,20 @@
 import {
-  ConfigError,
+  configOrExit,
+  describeDatabase,
+  exitWith,
   isClusterPrimary,
   isClusterWorker,
   leaveCluster,
-  loadConfig,
   logIdlePoolError,
+  pgliteDataDir,
   runPrimary,
-  type Config,
 } from '@switchyard/runtime';
 import { openDatabase } from '@switchyard/persistence';
 import { createLogger } from './logger.js';
 import { startServer, type RunningServer } from './server.js';
 
-function configOrExit(): Config {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    // One line per problem, and nothing else: no stack for a typo in the environment.
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
-}
-
-const config = configOrExit();
+// `.env` (the environment wins over it), then the config: a bad setting is one line and exit 1.
+const config = configOrExit('express-api');
 
 const logger = createLogger(config);
 
@@ -33,19 +24,22 @@ if (isClusterPrimary(config)) {
   process.exit(await runPrimary({ name: 'express-api', config, logger }));
 }
 
+// Without DATABASE_URL, PGlite on disk in .data/express-api unless PGLITE_DATA_DIR says otherwise.
+const dataDir = config.DATABASE_URL ? undefined : pgliteDataDir(config, 'express-api');
+// A start-up failure (database unreachable, port in use) is one line naming the setting, exit 1.
 const db = await openDatabase({
   url: config.DATABASE_URL,
-  dataDir: config.PGLITE_DATA_DIR,
+  dataDir,
   onPoolError: (error) => logIdlePoolError(logger, error),
-});
+}).catch((error: unknown) => exitWith('express-api', error, 'database', config));
+logger.info({ database: db.kind, dataDir }, describeDatabase(config, dataDir));
 
 let running: RunningServer;
 try {
   running = await startServer({ config, db, logger });
 } catch (error) {
-  logger.fatal({ err: error }, 'Could not start');
   await db.close();
-  process.exit(1);
+  exitWith('express-api', error, 'listen', config);
 }
 logger.info({ url: running.url, database: db.kind }, 'express-api listening');
 

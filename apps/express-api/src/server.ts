@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { keepAliveDrain } from '@switchyard/runtime';
+import { applyServerLimits, keepAliveDrain, serverOptions } from '@switchyard/runtime';
 import { createApp, type CreateAppOptions } from './app.js';
 import { clientErrorHandler } from './middleware/errors.js';
 import { attachStreamServer } from './routes/stream.js';
@@ -30,7 +30,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const { config } = options;
   // #region guide:start
   const app = createApp(options);
-  const server = createServer(app);
+  const server = createServer(serverOptions(config), app);
   const streams = attachStreamServer(server, app.locals.context);
   // Requests the HTTP parser refuses: the envelope and the security headers, not Node's bare 400.
   server.on('clientError', clientErrorHandler(app.locals.context.logger));
@@ -44,6 +44,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   const { port } = server.address() as AddressInfo;
   // #endregion guide:start
+  // Timeouts and the connection cap, the same in every app (REQUEST_TIMEOUT_MS and the rest);
+  // the check interval went to createServer above, the only place Node takes it.
+  const limits = applyServerLimits(server, config);
   const keepAlive = keepAliveDrain(server);
 
   // #region guide:close
@@ -63,6 +66,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         void (app.locals.context.redis?.quit() ?? Promise.resolve()).finally(resolve);
       });
       server.closeIdleConnections();
+      // A body still arriving would hold close() until the deadline.
+      limits.closeUnfinished();
       streams.closeAll(1001, 'Server shutting down');
     });
     return closed;

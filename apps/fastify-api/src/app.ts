@@ -6,7 +6,7 @@ import Fastify, {
   type FastifyPluginAsync,
   type FastifyServerOptions,
 } from 'fastify';
-import { LOG_REDACT_PATHS, trustProxy, type Config } from '@switchyard/runtime';
+import { LOG_REDACT_PATHS, serverOptions, trustProxy, type Config } from '@switchyard/runtime';
 import { routeGroups, type RouteGroup } from '@switchyard/api-spec';
 import { answerClientError } from '@switchyard/http-kit';
 import { type Database } from '@switchyard/persistence';
@@ -94,6 +94,10 @@ export function buildApp({
     bodyLimit: config.BODY_LIMIT_BYTES,
     // TRUST_PROXY: which proxies' X-Forwarded-For decides request.ip (rate limits, logs).
     trustProxy: trustProxy(config),
+    // The server's timeouts (server.ts applies them again over Fastify's defaults).
+    http: serverOptions(config),
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
     // Read by genReqId, which checks it before trusting it.
     requestIdHeader: false,
     genReqId: requestId,

@@ -1,10 +1,12 @@
 import closeWithGrace from 'close-with-grace';
 import {
-  ConfigError,
+  configOrExit,
+  describeDatabase,
+  exitWith,
   isClusterPrimary,
   isClusterWorker,
-  loadConfig,
   logIdlePoolError,
+  pgliteDataDir,
   runPrimary,
   type Config,
 } from '@switchyard/runtime';
@@ -19,14 +21,8 @@ export async function runMain(
   name: string,
   start: (options: { config: Config; db: Database }) => Promise<RunningServer>,
 ): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`${name}: ${error.message}`);
-    process.exit(1);
-  }
+  // `.env` (the environment wins over it), then the config: a bad setting is one line and exit 1.
+  const config = configOrExit(name);
   // WEB_CONCURRENCY > 1: this process forks the workers, which run this function again, and
   // supervises them; it opens no database and does not listen.
   if (isClusterPrimary(config)) process.exit(await runPrimary({ name, config }));
@@ -40,16 +36,20 @@ export async function runMain(
     if (early.length < EARLY_KEPT) early.push(error);
     else earlyDropped += 1;
   };
+  // Without DATABASE_URL, PGlite on disk in .data/<app> unless PGLITE_DATA_DIR says otherwise.
+  // A start-up failure (database unreachable, port in use) is one line naming the setting, exit 1.
+  const dataDir = config.DATABASE_URL ? undefined : pgliteDataDir(config, name);
   const db = await openDatabase({
     url: config.DATABASE_URL,
-    dataDir: config.PGLITE_DATA_DIR,
+    dataDir,
     onPoolError: (error) => onPoolError(error),
-  });
+  }).catch((error: unknown) => exitWith(name, error, 'database', config));
   const running = await start({ config, db }).catch(async (error: unknown) => {
     await db.close();
-    throw error;
+    return exitWith(name, error, 'listen', config);
   });
   const log = running.app.log;
+  log.info({ database: db.kind, dataDir }, describeDatabase(config, dataDir));
   onPoolError = (error) => logIdlePoolError(log, error);
   for (const error of early.splice(0)) onPoolError(error);
   if (earlyDropped > 0)

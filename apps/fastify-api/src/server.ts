@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { keepAliveDrain, type Config } from '@switchyard/runtime';
+import { applyServerLimits, keepAliveDrain, type Config } from '@switchyard/runtime';
 import { buildApp, type BuildAppOptions } from './app.js';
 
 export type StartServerOptions = BuildAppOptions;
@@ -58,12 +58,17 @@ export async function serve(app: FastifyInstance, config: Config): Promise<Runni
   }
   const { port } = app.server.address() as AddressInfo;
   // #endregion guide:start
+  // Timeouts and the connection cap, the same in every app (over Fastify's own: no request
+  // timeout, a 72 s keep-alive); buildApp passes the check interval when it creates the server.
+  const limits = applyServerLimits(app.server, config);
   const keepAlive = keepAliveDrain(app.server);
   function close(): Promise<void> {
     // Responses from now on, those in flight included, close their connection once sent:
     // Fastify marks only the requests that arrive while closing, and keeps the others alive
-    // for its keepAliveTimeout (72 s), past the shutdown's deadline.
+    // for the keep-alive timeout (KEEP_ALIVE_TIMEOUT_MS; Fastify's own is 72 s).
     keepAlive.drain();
+    // A body still arriving would hold app.close() until the deadline.
+    limits.closeUnfinished();
     return shutdown(app, config.SHUTDOWN_TIMEOUT_MS);
   }
   let closing: Promise<void> | undefined;

@@ -28,3 +28,6 @@ export { runIdempotencySuite } from './suites/idempotency.js';
 export { runRouteLimitsSuite } from './suites/route-limits.js';
 export { runLoginHardeningSuite } from './suites/login-hardening.js';
 export { runParitySuite } from './suites/parity.js';
+export { runTimeoutsSuite } from './suites/timeouts.js';
+export { runRedisOutageSuite } from './suites/redis-outage.js';
+export { runStartupSuite } from './suites/startup.js';

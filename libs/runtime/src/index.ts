@@ -15,7 +15,19 @@ export {
 export type { PrimaryConfig, PrimaryLogger, PrimaryOptions } from './lib/process/cluster.js';
 export { keepAliveDrain } from './lib/process/keep-alive-drain.js';
 export type { KeepAliveDrain } from './lib/process/keep-alive-drain.js';
+export { applyServerLimits, serverOptions } from './lib/process/server-limits.js';
+export type { ServerLimits, ServerLimitsConfig } from './lib/process/server-limits.js';
+export {
+  PGLITE_IN_MEMORY,
+  configOrExit,
+  describeDatabase,
+  exitWith,
+  loadDotEnv,
+  pgliteDataDir,
+  startupLine,
+} from './lib/process/startup.js';
 export { openRedis } from './lib/redis.js';
 export { createLimiter } from './lib/limits/limiter.js';
 export type { LimitDecision, Limiter, LimiterOptions } from './lib/limits/limiter.js';
 export { accountLimiters } from './lib/limits/account-limiters.js';
+export type { RedisLogger } from './lib/redis.js';

@@ -121,4 +121,54 @@ describe('loadConfig', () => {
   ])('refuses %s=%s', (name, value) => {
     expect(() => loadConfig({ ...required, [name]: value })).toThrow(new RegExp(name));
   });
+
+  it('refuses a number in any form but plain decimal digits, naming the setting', () => {
+    const cases: Array<[string, string]> = [
+      ['PORT', '3e3'],
+      ['RATE_LIMIT_MAX', '1e2'],
+      ['SHUTDOWN_TIMEOUT_MS', 'true'],
+      ['PORT', '0x10'],
+      ['PORT', ' 3000'],
+      ['PORT', '3000 '],
+      ['PORT', '+3000'],
+      ['PORT', '03000'],
+      ['PORT', '3000.0'],
+      ['PORT', '-1'],
+      ['REQUEST_TIMEOUT_MS', 'Infinity'],
+      ['MAX_CONNECTIONS', '1_000'],
+    ];
+    for (const [key, raw] of cases) {
+      expect(() => loadConfig({ ...required, [key]: raw }), `${key}=${raw}`).toThrow(ConfigError);
+      expect(() => loadConfig({ ...required, [key]: raw }), `${key}=${raw}`).toThrow(
+        new RegExp(`^Invalid configuration:\\n  ${key}: `),
+      );
+    }
+  });
+
+  it('accepts plain decimal digits up to and at each bound', () => {
+    expect(loadConfig({ ...required, PORT: '0' }).PORT).toBe(0);
+    expect(loadConfig({ ...required, PORT: '65535' }).PORT).toBe(65535);
+    expect(() => loadConfig({ ...required, PORT: '65536' })).toThrow(/PORT/);
+    expect(loadConfig({ ...required, RATE_LIMIT_MAX: '100' }).RATE_LIMIT_MAX).toBe(100);
+    expect(loadConfig({ ...required, SHUTDOWN_TIMEOUT_MS: '0' }).SHUTDOWN_TIMEOUT_MS).toBe(0);
+  });
+
+  it('reads the server timeouts and the connection cap, with their defaults and bounds', () => {
+    expect(loadConfig(required)).toMatchObject({
+      REQUEST_TIMEOUT_MS: 30_000,
+      HEADERS_TIMEOUT_MS: 10_000,
+      KEEP_ALIVE_TIMEOUT_MS: 5_000,
+      MAX_CONNECTIONS: 10_000,
+    });
+    expect(
+      loadConfig({ ...required, REQUEST_TIMEOUT_MS: '1000', HEADERS_TIMEOUT_MS: '1000' }),
+    ).toMatchObject({ REQUEST_TIMEOUT_MS: 1000, HEADERS_TIMEOUT_MS: 1000 });
+    expect(() => loadConfig({ ...required, REQUEST_TIMEOUT_MS: '999' })).toThrow(
+      /REQUEST_TIMEOUT_MS/,
+    );
+    expect(() =>
+      loadConfig({ ...required, REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '5001' }),
+    ).toThrow(/HEADERS_TIMEOUT_MS: 5001 is longer than REQUEST_TIMEOUT_MS/);
+    expect(loadConfig({ ...required, MAX_CONNECTIONS: '0' }).MAX_CONNECTIONS).toBe(0);
+  });
 });

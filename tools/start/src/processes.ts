@@ -16,5 +16,10 @@ export function startApp(name: string, port: number, env: Record<string, string>
     // Kept to show when it fails; the apps log at warn, so this is the tail of a long run.
     keepChunks: 200,
     ready: false,
+    // A process group of its own: Ctrl-C in a terminal signals the whole foreground group, so
+    // each app would get SIGINT from the terminal and then SIGTERM from `npm start` as it stops
+    // them, and an app takes a second signal as "exit now" (code 1). Here it gets one signal,
+    // from main.ts.
+    detached: true,
   });
 }

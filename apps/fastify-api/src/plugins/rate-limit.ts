@@ -21,7 +21,7 @@ declare module 'fastify' {
  */
 const rateLimitPlugin: FastifyPluginAsync = async (app) => {
   const { RATE_LIMIT_MAX, RATE_LIMIT_WINDOW_MS, REDIS_URL, REDIS_KEY_PREFIX } = app.config;
-  const redis = REDIS_URL ? openRedis(REDIS_URL) : undefined;
+  const redis = REDIS_URL ? openRedis(REDIS_URL, app.log) : undefined;
   if (redis) {
     app.addHook('onClose', async () => {
       await redis.quit().catch(() => undefined);

@@ -252,7 +252,7 @@ export async function runShutdownSuite(app: AppProcess): Promise<void> {
             WEB_CONCURRENCY: String(variant.workers),
             // Whatever the test's environment says: this variant's database and no Redis.
             DATABASE_URL: database?.url ?? '',
-            PGLITE_DATA_DIR: '',
+            PGLITE_DATA_DIR: 'memory://',
             REDIS_URL: '',
             ...app.env,
           },

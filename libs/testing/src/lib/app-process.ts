@@ -36,6 +36,11 @@ export interface SpawnOptions {
   readonly baseEnv?: NodeJS.ProcessEnv;
   /** The workspace root unless given. */
   readonly cwd?: string;
+  /**
+   * Starts the process in a process group of its own (`detached`): a signal to this process's
+   * group (Ctrl-C in a terminal) does not reach it, and `process.kill(-pid)` reaches its group.
+   */
+  readonly detached?: boolean;
   /** Opens an IPC channel (`child.send`), unref'd so that it keeps nobody alive. */
   readonly ipc?: boolean;
   /** `capture` (default) keeps stdout and stderr in `output`; `inherit` passes them through. */
@@ -98,6 +103,7 @@ export function spawnProcess(options: SpawnOptions): SpawnedProcess {
     ],
     {
       cwd: options.cwd ?? WORKSPACE,
+      detached: options.detached ?? false,
       env: { ...(options.baseEnv ?? process.env), ...options.env },
       stdio: [
         'ignore',
@@ -146,7 +152,9 @@ export async function spawnApp(options: AppSpawnOptions): Promise<SpawnedApp> {
   const port = options.port ?? (await freePort());
   const spawned = spawnProcess({
     ...options,
-    env: { ...options.env, HOST: '127.0.0.1', PORT: String(port) },
+    // In memory unless the caller names a directory: an app's main otherwise keeps its PGlite
+    // in .data/<app> under the working directory, which a test must not share or leave behind.
+    env: { PGLITE_DATA_DIR: 'memory://', ...options.env, HOST: '127.0.0.1', PORT: String(port) },
   });
   const url = `http://127.0.0.1:${port}`;
   let readyMs = NaN;

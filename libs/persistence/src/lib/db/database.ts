@@ -28,7 +28,10 @@ export interface Database extends Queryable {
 export interface DatabaseOptions {
   /** A PostgreSQL connection string. When set, the server is used and PGlite is not. */
   readonly url?: string | undefined;
-  /** PGlite data directory; omitted means in-memory. Ignored when `url` or `pglite` is set. */
+  /**
+   * PGlite data directory; omitted or `memory://` means in memory (the apps' mains default to
+   * `.data/<app>`). Ignored when `url` or `pglite` is set.
+   */
   readonly dataDir?: string | undefined;
   /** An already open PGlite; the Database closes it on close(). */
   readonly pglite?: PGlite;

@@ -53,9 +53,11 @@ function isEmptyDir(dir: string): boolean {
 
 /**
  * Opens embedded Postgres. With `dataDir` the database persists there (a new directory is
- * seeded from the template); without it, it lives in memory (tests).
+ * seeded from the template); without it, or with `memory://`, it lives in memory (tests).
  */
-export async function openPglite(dataDir?: string): Promise<PGlite> {
+export async function openPglite(dir?: string): Promise<PGlite> {
+  // PGlite's own spelling of "in memory"; as a path it would make a directory named `memory:`.
+  const dataDir = dir?.startsWith('memory://') ? undefined : dir;
   if (dataDir !== undefined && !isEmptyDir(dataDir)) {
     const existing = new PGlite(dataDir);
     await existing.waitReady;

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Kind, Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { trustProxyProblem } from './trust-proxy.js';
 
@@ -48,7 +48,10 @@ export const ConfigSchema = Type.Object({
   ),
   /** PostgreSQL server; when unset, embedded PGlite is used. */
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
-  /** PGlite data directory when DATABASE_URL is unset; unset means in memory. */
+  /**
+   * PGlite data directory when DATABASE_URL is unset. Unset: `.data/<app>` under the working
+   * directory (the app's main names it); `memory://` keeps the database in memory only.
+   */
   PGLITE_DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 10 * 1024 * 1024, default: 65_536 }),
   SESSION_TTL_SECONDS: Type.Integer({ minimum: 60, default: 86_400 }),
@@ -103,6 +106,17 @@ export const ConfigSchema = Type.Object({
   PROXY_MAX_CONCURRENT_PER_ACCOUNT: Type.Integer({ minimum: 1, maximum: 10_000, default: 10 }),
   /** How long graceful shutdown waits for in-flight requests before it gives up. */
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 10_000 }),
+  /**
+   * Server timeouts, the same in every app (libs/runtime applyServerLimits). The whole request,
+   * body included, must arrive within REQUEST_TIMEOUT_MS and its headers within
+   * HEADERS_TIMEOUT_MS (408 where an answer can still be written); an idle kept-alive
+   * connection is closed after KEEP_ALIVE_TIMEOUT_MS.
+   */
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1_000, maximum: 600_000, default: 30_000 }),
+  HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 1_000, maximum: 600_000, default: 10_000 }),
+  KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 1_000, maximum: 600_000, default: 5_000 }),
+  /** Open connections one process accepts at once (server.maxConnections); 0: no cap. */
+  MAX_CONNECTIONS: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10_000 }),
   /** Requests per client (IP address) and window on each rate-limited route (sign-up, log-in). */
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 20 }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1_000, maximum: 86_400_000, default: 60_000 }),
@@ -150,13 +164,42 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** Plain decimal integers: no exponent, sign, spaces, leading zeros, hex or fraction. */
+const DECIMAL = /^(0|[1-9][0-9]*)$/;
+const SIGNED_DECIMAL = /^-?(0|[1-9][0-9]*)$/;
+
 /**
- * Reads and checks the configuration once, at start-up. Numbers and the PROXY_SERVICES JSON
- * are converted from text; anything wrong stops the app with one line per problem.
+ * Turns one variable's text into the value its schema expects, strictly: `3e3`, `1e2`, `0x10`,
+ * ` 5` or `true` is not a number here (TypeBox's Value.Convert would read them as 3, 1, 16, 5
+ * and 1). Returns a problem to report, or the value.
+ */
+function parseValue(schema: TSchema, raw: string): { value: unknown } | { problem: string } {
+  const kind = schema[Kind] as string;
+  if (kind === 'Integer' || kind === 'Number') {
+    const negatives = typeof schema['minimum'] !== 'number' || schema['minimum'] < 0;
+    if (!(negatives ? SIGNED_DECIMAL : DECIMAL).test(raw)) {
+      return {
+        problem: `must be a whole number in plain decimal digits (got ${JSON.stringify(raw)})`,
+      };
+    }
+    return { value: Number(raw) };
+  }
+  if (kind === 'Boolean') {
+    if (raw === 'true') return { value: true };
+    if (raw === 'false') return { value: false };
+    return { problem: `must be true or false (got ${JSON.stringify(raw)})` };
+  }
+  return { value: Value.Convert(schema, raw) };
+}
+
+/**
+ * Reads and checks the configuration once, at start-up. Numbers are parsed strictly and the
+ * PROXY_SERVICES JSON is parsed; anything wrong stops the app with one line per problem.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const input: Record<string, unknown> = {};
-  for (const key of Object.keys(ConfigSchema.properties)) {
+  const problems = new Map<string, string>();
+  for (const [key, schema] of Object.entries(ConfigSchema.properties) as Array<[string, TSchema]>) {
     const raw = env[key];
     if (raw === undefined || raw === '') continue;
     if (key === 'PROXY_SERVICES') {
@@ -165,15 +208,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       } catch {
         throw new ConfigError('Invalid configuration:\n  PROXY_SERVICES: is not valid JSON');
       }
-    } else {
-      input[key] = raw;
+      continue;
     }
+    const parsed = parseValue(schema, raw);
+    if ('problem' in parsed) problems.set(key, parsed.problem);
+    else input[key] = parsed.value;
   }
-  const value = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, input));
+  const value = Value.Default(ConfigSchema, input);
   const errors = [...Value.Errors(ConfigSchema, value)];
-  if (errors.length > 0) {
+  if (errors.length > 0 || problems.size > 0) {
     // One line per variable: TypeBox reports a missing string both as missing and as not a string.
-    const byPath = new Map<string, string>();
+    const byPath = new Map<string, string>(problems);
     for (const e of errors) {
       const key = e.path.slice(1).replace(/\//g, '.') || '(root)';
       if (!byPath.has(key)) byPath.set(key, e.message);
@@ -183,6 +228,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const config = value as Config;
   // Checks that span variables, once each one is valid on its own.
+  if (config.HEADERS_TIMEOUT_MS > config.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      `Invalid configuration:\n  HEADERS_TIMEOUT_MS: ${config.HEADERS_TIMEOUT_MS} is longer than REQUEST_TIMEOUT_MS (${config.REQUEST_TIMEOUT_MS}); the headers are part of the request`,
+    );
+  }
   if (config.WEB_CONCURRENCY > 1 && config.DATABASE_URL === undefined) {
     throw new ConfigError(
       `Invalid configuration:\n  WEB_CONCURRENCY: ${config.WEB_CONCURRENCY} workers need DATABASE_URL (PGlite is one process's embedded database; workers cannot share it)`,
