@@ -6,6 +6,7 @@ import type { UpstreamClient } from '../upstream/index.js';
 import { AccountsService } from './accounts.service.js';
 import { ChatService } from './chat.service.js';
 import { ConversationsService } from './conversations.service.js';
+import { OpenSockets } from './open-sockets.js';
 
 export interface ServiceDependencies {
   readonly db: Database;
@@ -26,6 +27,8 @@ export interface Services {
   readonly accounts: AccountsService;
   readonly chat: ChatService;
   readonly conversations: ConversationsService;
+  /** The app instance's open WebSockets, by session and account (closed on logout, expiry). */
+  readonly sockets: OpenSockets;
 }
 
 /** Everything the routes call, wired once per app. */
@@ -39,5 +42,6 @@ export function createServices(deps: ServiceDependencies): Services {
       deps.bots ?? defaultBots,
     ),
     conversations: new ConversationsService(deps.db),
+    sockets: new OpenSockets(),
   };
 }
