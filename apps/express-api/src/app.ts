@@ -3,7 +3,6 @@ import { createServices } from '@switchyard/domain';
 import { openRedis, type Config } from '@switchyard/runtime';
 import { type Database } from '@switchyard/persistence';
 import express, { type Express, type Router } from 'express';
-import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { syncPasswordHasher } from './adapters/sync-password-hasher.js';
@@ -14,6 +13,7 @@ import { errorHandler } from './middleware/errors.js';
 import { jsonBody } from './middleware/json-body.js';
 import { notFound } from './middleware/not-found.js';
 import { requestId } from './middleware/request-id.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import { rateLimits } from './middleware/rate-limit.js';
 import { validation } from './middleware/validation.js';
 import { accountsRoutes } from './routes/accounts.js';
@@ -106,16 +106,7 @@ export function createApp({
       useLevel: 'info',
     }),
   );
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        // Helmet's defaults already let Swagger UI run at /docs (its scripts are files under
-        // 'self', its inline styles are allowed). Upgrading to https would break it over the
-        // plain HTTP this gateway serves; TLS ends in front of it.
-        directives: { upgradeInsecureRequests: null },
-      },
-    }),
-  );
+  app.use(securityHeaders);
 
   // Express's router answers OPTIONS on a known path by itself (200 and the methods). This API
   // serves no OPTIONS route, so OPTIONS is a 405 with Allow like any other method.

@@ -33,6 +33,7 @@ export function accountsRoutes(routes: RouteContext): Router {
     ...fromTable(routes, apiRoutes.deleteSession),
     async (_req, res) => {
       await services.accounts.logOut(principalOf(res));
+      services.sockets.closeSession(principalOf(res).tokenHash);
       res.status(204).end();
     },
   );

@@ -33,6 +33,7 @@ const accountsRoutes: FastifyPluginAsync = async (app) => {
       ...fromTable(bodyless, apiRoutes.deleteSession),
       handler: async (request, reply) => {
         await app.services.accounts.logOut(request.principal);
+        app.services.sockets.closeSession(request.principal.tokenHash);
         return reply.code(204).send();
       },
     });
