@@ -21,3 +21,4 @@ export { runShutdownSuite } from './suites/shutdown.js';
 export { runSecurityHeadersSuite } from './suites/security-headers.js';
 export { runAgreedBehaviourSuite } from './suites/agreed-behaviour.js';
 export { runClientGoneSuite } from './suites/client-gone.js';
+export { runWebSocketLimitsSuite } from './suites/websocket-limits.js';

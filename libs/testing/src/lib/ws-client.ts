@@ -18,6 +18,7 @@ export interface OpenSocket {
 export interface RefusedUpgrade {
   readonly status: number;
   readonly body: unknown;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 /**
@@ -26,10 +27,18 @@ export interface RefusedUpgrade {
  */
 export function openSocket(
   url: string,
-  options: { headers?: Record<string, string> | undefined; protocols?: string[] | undefined },
+  options: {
+    headers?: Record<string, string> | undefined;
+    protocols?: string[] | undefined;
+    /** false: the socket answers no ping, as a dead peer would. */
+    autoPong?: boolean | undefined;
+  },
 ): Promise<OpenSocket> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, options.protocols ?? [], { headers: options.headers ?? {} });
+    const socket = new WebSocket(url, options.protocols ?? [], {
+      headers: options.headers ?? {},
+      autoPong: options.autoPong ?? true,
+    });
     const frames: Frame[] = [];
     const waiters: Array<(frame: Frame) => void> = [];
     let closeCode: number | undefined;
@@ -56,7 +65,7 @@ export function openSocket(
         } catch {
           // not JSON: keep the text
         }
-        reject({ status: res.statusCode ?? 0, body } satisfies RefusedUpgrade);
+        reject({ status: res.statusCode ?? 0, body, headers: res.headers } satisfies RefusedUpgrade);
       });
     });
     socket.on('error', (error) => reject(error));
