@@ -21,6 +21,8 @@ function upgrade(
   return new Promise((resolve, reject) => {
     const req = httpRequest(new URL(path, baseUrl), {
       method: options.method ?? 'GET',
+      // A handshake opens a connection of its own, as WebSocket clients do.
+      agent: false,
       headers: {
         Connection: 'Upgrade',
         Upgrade: 'websocket',
@@ -178,6 +180,7 @@ export function streamCases(ctx: UsedEnvironment): void {
       });
       expect(answer).toMatchObject({ status: 401, body: errorBody('SWY_ERR_AUTH_REQUIRED') });
       expect(answer.headers['x-request-id']).toBe('refused-upgrade-1');
+      expect(answer.headers['connection']).toBe('close');
       expect(answer.headers['content-security-policy']).toMatch(/default-src 'self'/);
       expect(answer.headers['x-content-type-options']).toBe('nosniff');
       expect(answer.headers['strict-transport-security']).toMatch(/^max-age=\d+/);
