@@ -5,13 +5,13 @@ export { ConversationsService } from './conversations.service.js';
 export { createServices } from './services.js';
 export type { ServiceDependencies, Services } from './services.js';
 export type { Principal } from './principal.js';
-export {
-  OpenSockets,
-  SESSION_ENDED_CLOSE_CODE,
-  SESSION_ENDED_REASON,
-} from './open-sockets.js';
+export { OpenSockets, SESSION_ENDED_CLOSE_CODE, SESSION_ENDED_REASON } from './open-sockets.js';
 export type { ClosableSocket, SocketLease } from './open-sockets.js';
-export { QUEUE_FULL_CLOSE_CODE, QUEUE_FULL_REASON, streamConversation } from './stream-conversation.js';
+export {
+  QUEUE_FULL_CLOSE_CODE,
+  QUEUE_FULL_REASON,
+  streamConversation,
+} from './stream-conversation.js';
 export type {
   OutgoingFrame,
   StreamConversation,

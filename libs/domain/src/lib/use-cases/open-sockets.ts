@@ -46,7 +46,13 @@ export class OpenSockets {
     if (this.countAccount(principal.accountId) >= maxPerAccount) {
       throw new AppError('SWY_ERR_RATE_LIMITED');
     }
-    const entry: Entry = { principal, socket: undefined, timer: undefined, ended: false, released: false };
+    const entry: Entry = {
+      principal,
+      socket: undefined,
+      timer: undefined,
+      ended: false,
+      released: false,
+    };
     add(this.#bySession, principal.tokenHash, entry);
     add(this.#byAccount, principal.accountId, entry);
     this.#arm(entry);

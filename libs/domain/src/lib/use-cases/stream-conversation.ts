@@ -100,7 +100,10 @@ export function streamConversation(options: StreamConversationOptions): StreamCo
   return {
     receive(text, bytes) {
       if (overflowed || signal.aborted) return Promise.resolve();
-      if (waitingFrames + 1 > options.limits.frames || waitingBytes + bytes > options.limits.bytes) {
+      if (
+        waitingFrames + 1 > options.limits.frames ||
+        waitingBytes + bytes > options.limits.bytes
+      ) {
         overflowed = true;
         options.close(QUEUE_FULL_CLOSE_CODE, QUEUE_FULL_REASON);
         return Promise.resolve();
