@@ -34,8 +34,10 @@ export interface StreamBounds {
   readonly WS_PING_INTERVAL_MS: number;
 }
 
-export interface ServeStreamOptions
-  extends Omit<StreamConversationOptions, 'send' | 'signal' | 'limits' | 'close'> {
+export interface ServeStreamOptions extends Omit<
+  StreamConversationOptions,
+  'send' | 'signal' | 'limits' | 'close'
+> {
   readonly bounds: StreamBounds;
   /** The socket's place in the app's OpenSockets, taken before the upgrade. */
   readonly lease: SocketLease;
