@@ -34,11 +34,11 @@ class FakeSocket extends EventEmitter {
   }
 }
 
-function buildLease(): SocketLease & {
-  attach: ReturnType<typeof vi.fn>;
-  release: ReturnType<typeof vi.fn>;
-} {
-  return { attach: vi.fn(), release: vi.fn() };
+function buildLease() {
+  return {
+    attach: vi.fn<SocketLease['attach']>(),
+    release: vi.fn<SocketLease['release']>(),
+  };
 }
 
 /** A chat that streams `chunks` chunks of `size` characters. */

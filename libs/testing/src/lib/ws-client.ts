@@ -65,7 +65,11 @@ export function openSocket(
         } catch {
           // not JSON: keep the text
         }
-        reject({ status: res.statusCode ?? 0, body, headers: res.headers } satisfies RefusedUpgrade);
+        reject({
+          status: res.statusCode ?? 0,
+          body,
+          headers: res.headers,
+        } satisfies RefusedUpgrade);
       });
     });
     socket.on('error', (error) => reject(error));
