@@ -132,8 +132,10 @@ export function attachStreamServer(server: Server, context: AppContext): StreamS
     admit(req).then(
       (session) => {
         socket.off('error', onSocketError);
-        // Also when ws refuses the handshake itself (a bad Sec-WebSocket-Key) and never upgrades.
+        // Also when ws refuses the handshake itself (a bad Sec-WebSocket-Key) and never upgrades,
+        // and at once when the client left while it was being authenticated.
         socket.once('close', session.lease.release);
+        if (socket.destroyed) session.lease.release();
         wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req, session));
       },
       (error: unknown) => {

@@ -22,8 +22,10 @@ const streamRoutes: FastifyPluginAsync = async (app) => {
         request.principal,
         app.config.WS_MAX_SOCKETS_PER_ACCOUNT,
       );
-      // Also when the handshake fails after this and the handler never runs.
+      // Also when the handshake fails after this and the handler never runs, and at once when
+      // the client has left already.
       request.raw.socket.once('close', lease.release);
+      if (request.raw.socket.destroyed) lease.release();
       leases.set(request, lease);
     },
     // #endregion guide:websocket

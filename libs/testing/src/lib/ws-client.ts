@@ -18,7 +18,6 @@ export interface OpenSocket {
 export interface RefusedUpgrade {
   readonly status: number;
   readonly body: unknown;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 /**
@@ -65,11 +64,7 @@ export function openSocket(
         } catch {
           // not JSON: keep the text
         }
-        reject({
-          status: res.statusCode ?? 0,
-          body,
-          headers: res.headers,
-        } satisfies RefusedUpgrade);
+        reject({ status: res.statusCode ?? 0, body } satisfies RefusedUpgrade);
       });
     });
     socket.on('error', (error) => reject(error));
