@@ -12,10 +12,3 @@ export {
   upgradeToken,
 } from './lib/websocket/bearer-subprotocol.js';
 export { upgradeRequired } from './lib/websocket/upgrade-required.js';
-export { serveStream } from './lib/websocket/serve-stream.js';
-export type {
-  FrameData,
-  ServeStreamOptions,
-  StreamBounds,
-  StreamSocket,
-} from './lib/websocket/serve-stream.js';

@@ -1,14 +1,8 @@
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AppError, allowedMethods, apiRoutes, toAppError } from '@switchyard/api-spec';
-import type { Principal, SocketLease } from '@switchyard/domain';
-import {
-  logError,
-  selectSubprotocol,
-  serveStream,
-  upgradeRequired,
-  upgradeToken,
-} from '@switchyard/http-kit';
+import { serveStream, type Principal, type SocketLease } from '@switchyard/domain';
+import { logError, selectSubprotocol, upgradeRequired, upgradeToken } from '@switchyard/http-kit';
 import { Router } from 'express';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppContext, RouteContext } from '../context.js';

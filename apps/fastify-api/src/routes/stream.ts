@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { apiRoutes, type BotIdParams } from '@switchyard/api-spec';
-import type { SocketLease } from '@switchyard/domain';
-import { logError, serveStream, upgradeRequired } from '@switchyard/http-kit';
+import { serveStream, type SocketLease } from '@switchyard/domain';
+import { logError, upgradeRequired } from '@switchyard/http-kit';
 import { fromTable } from '../lib/api-route.js';
 
 // MIGRATION(websocket) after: @fastify/websocket route behind the same auth hook, frames handled in order; see docs/migration-guide.md#websocket

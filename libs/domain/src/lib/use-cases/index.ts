@@ -17,3 +17,5 @@ export type {
   StreamConversation,
   StreamConversationOptions,
 } from './stream-conversation.js';
+export { serveStream } from './serve-stream.js';
+export type { FrameData, ServeStreamOptions, StreamBounds, StreamSocket } from './serve-stream.js';

@@ -1,16 +1,17 @@
+import type { SocketLease } from './open-sockets.js';
 import {
   streamConversation,
   type OutgoingFrame,
-  type SocketLease,
   type StreamConversationOptions,
-} from '@switchyard/domain';
+} from './stream-conversation.js';
 
 /** What a frame arrives as from `ws`: one buffer, an ArrayBuffer, or the fragments. */
 export type FrameData = Buffer | ArrayBuffer | Buffer[];
 
 /**
  * The part of a `ws` WebSocket this module uses (libs never import ws itself): both apps hand
- * their `ws` socket over as it is.
+ * their `ws` socket over as it is. The transport stays the apps'; what is decided here is how
+ * much one socket may hold, the same in both.
  */
 export interface StreamSocket {
   readonly bufferedAmount: number;

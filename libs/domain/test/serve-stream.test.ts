@@ -1,8 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { RequestValidator } from '@switchyard/api-spec';
-import type { ChatService, SocketLease } from '@switchyard/domain';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { serveStream, type StreamBounds } from '../src/index.js';
+import {
+  serveStream,
+  type ChatService,
+  type SocketLease,
+  type StreamBounds,
+} from '../src/index.js';
 
 const BOUNDS: StreamBounds = {
   WS_MAX_QUEUED_FRAMES: 16,
