@@ -31,3 +31,4 @@ export { runParitySuite } from './suites/parity.js';
 export { runTimeoutsSuite } from './suites/timeouts.js';
 export { runRedisOutageSuite } from './suites/redis-outage.js';
 export { runStartupSuite } from './suites/startup.js';
+export { runWebSocketLimitsSuite } from './suites/websocket-limits.js';

@@ -1,12 +1,14 @@
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AppError, allowedMethods, apiRoutes, toAppError } from '@switchyard/api-spec';
-import { streamConversation, type OutgoingFrame, type Principal } from '@switchyard/domain';
+import { serveStream, type Principal, type SocketLease } from '@switchyard/domain';
 import { logError, selectSubprotocol, upgradeRequired, upgradeToken } from '@switchyard/http-kit';
 import { Router } from 'express';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppContext, RouteContext } from '../context.js';
 import { fromTable } from '../lib/api-route.js';
+import { requestIdOf } from '../middleware/request-id.js';
+import { SECURITY_HEADERS } from '../middleware/security-headers.js';
 import { validated } from '../middleware/validation.js';
 
 /** `/v1/bots/:botId/stream` (with the trailing slash Express would also accept). */
@@ -17,6 +19,8 @@ const STREAM_PATH = new RegExp(
 interface Session {
   readonly principal: Principal;
   readonly botId: string;
+  /** The socket's place among the account's WS_MAX_SOCKETS_PER_ACCOUNT. */
+  readonly lease: SocketLease;
 }
 
 export interface StreamServer {
@@ -26,36 +30,31 @@ export interface StreamServer {
   terminateAll(): void;
 }
 
-/** An HTTP answer on the raw socket: the upgrade is refused with the usual JSON envelope. */
-function refuse(socket: Duplex, error: AppError): void {
+/**
+ * An HTTP answer on the raw socket: the upgrade is refused with the usual JSON envelope and the
+ * headers every response carries (helmet's, `x-request-id`), as Express would have sent them.
+ */
+function refuse(req: IncomingMessage, socket: Duplex, error: AppError): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
   const body = JSON.stringify(error.toEnvelope());
   const headers: Record<string, string | number> = {
+    'x-request-id': requestIdOf(req.headers['x-request-id']),
+    ...SECURITY_HEADERS,
     ...error.headers,
     Connection: 'close',
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
   };
   const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  // A HEAD answer has the headers of the body it does not send (RFC 9110 §9.3.2).
+  const text = req.method === 'HEAD' ? '' : body;
   socket.end(
-    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\n${head.join('')}\r\n${body}`,
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\n${head.join('')}\r\n${text}`,
     () => socket.destroy(),
   );
-}
-
-function frameText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
-}
-
-/** Sends one frame and resolves once ws has written it: a slow client slows the bot down. */
-function send(ws: WebSocket, frame: OutgoingFrame): Promise<void> {
-  return new Promise((resolve, reject) => {
-    ws.send(JSON.stringify(frame), (error) => (error ? reject(error) : resolve()));
-  });
 }
 
 /**
@@ -114,7 +113,9 @@ export function attachStreamServer(server: Server, context: AppContext): StreamS
     const params = checkParams({ botId });
     if ('error' in params) throw params.error;
     services.chat.requireBot(botId);
-    return { principal, botId };
+    // Last, so that only an upgrade that will be accepted takes a place (429 past the cap).
+    const lease = services.sockets.reserve(principal, config.WS_MAX_SOCKETS_PER_ACCOUNT);
+    return { principal, botId, lease };
   }
 
   // #region guide:upgrade
@@ -125,34 +126,32 @@ export function attachStreamServer(server: Server, context: AppContext): StreamS
     admit(req).then(
       (session) => {
         socket.off('error', onSocketError);
+        // Also when ws refuses the handshake itself (a bad Sec-WebSocket-Key) and never upgrades,
+        // and at once when the client left while it was being authenticated.
+        socket.once('close', session.lease.release);
+        if (socket.destroyed) session.lease.release();
         wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req, session));
       },
       (error: unknown) => {
         const refusal = toAppError(error);
         logError(log, error, refusal);
-        refuse(socket, refusal);
+        refuse(req, socket, refusal);
       },
     );
   });
   // #endregion guide:upgrade
 
   wss.on('connection', (ws: WebSocket, _req: IncomingMessage, session: Session) => {
-    const closed = new AbortController();
-    ws.once('close', () => closed.abort());
     ws.on('error', (error) => log.debug({ err: error }, 'WebSocket error'));
-    const conversation = streamConversation({
+    serveStream(ws, {
       chat: services.chat,
       validator,
       principal: session.principal,
       botId: session.botId,
-      send: (frame) => send(ws, frame),
-      signal: closed.signal,
+      lease: session.lease,
+      bounds: config,
       onError: (error, reported) => logError(log, error, reported),
     });
-    ws.on(
-      'message',
-      (data, isBinary) => void conversation.receive(isBinary ? null : frameText(data)),
-    );
   });
 
   return {
@@ -161,6 +160,7 @@ export function attachStreamServer(server: Server, context: AppContext): StreamS
     },
     terminateAll() {
       for (const ws of wss.clients) ws.terminate();
+      services.sockets.clear();
     },
   };
 }

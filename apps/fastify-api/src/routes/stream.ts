@@ -1,26 +1,14 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { RawData, WebSocket } from 'ws';
 import { apiRoutes, type BotIdParams } from '@switchyard/api-spec';
-import { streamConversation, type OutgoingFrame } from '@switchyard/domain';
+import { serveStream, type SocketLease } from '@switchyard/domain';
 import { logError, upgradeRequired } from '@switchyard/http-kit';
 import { fromTable } from '../lib/api-route.js';
-
-function text(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
-}
-
-/** Sends one frame and resolves once ws has written it, so a slow reader slows the bot down. */
-function sendFrame(socket: WebSocket, frame: OutgoingFrame): Promise<void> {
-  return new Promise((resolve, reject) => {
-    socket.send(JSON.stringify(frame), (error) => (error ? reject(error) : resolve()));
-  });
-}
 
 // MIGRATION(websocket) after: @fastify/websocket route behind the same auth hook, frames handled in order; see docs/migration-guide.md#websocket
 // #region guide:websocket
 const streamRoutes: FastifyPluginAsync = async (app) => {
+  // The place each upgrade took among its account's WS_MAX_SOCKETS_PER_ACCOUNT.
+  const leases = new WeakMap<FastifyRequest, SocketLease>();
   app.route<{ Params: BotIdParams }>({
     // onRequest: the same authenticate hook as the HTTP routes, so no token → 401 before upgrade.
     ...fromTable(app, apiRoutes.stream),
@@ -29,25 +17,28 @@ const streamRoutes: FastifyPluginAsync = async (app) => {
     preHandler: async (request: FastifyRequest<{ Params: BotIdParams }>) => {
       app.services.chat.requireBot(request.params.botId);
       if (!request.ws) throw upgradeRequired();
+      // Last, so that only an upgrade that will be accepted takes a place (429 past the cap).
+      const lease = app.services.sockets.reserve(
+        request.principal,
+        app.config.WS_MAX_SOCKETS_PER_ACCOUNT,
+      );
+      // Also when the handshake fails after this and the handler never runs, and at once when
+      // the client has left already.
+      request.raw.socket.once('close', lease.release);
+      if (request.raw.socket.destroyed) lease.release();
+      leases.set(request, lease);
     },
     // #endregion guide:websocket
     handler: (socket, request) => {
-      const log = request.log;
-      const closed = new AbortController();
-      socket.once('close', () => closed.abort());
-      const conversation = streamConversation({
+      serveStream(socket, {
         chat: app.services.chat,
         validator: app.validator,
         principal: request.principal,
         botId: request.params.botId,
-        send: (frame) => sendFrame(socket, frame),
-        signal: closed.signal,
-        onError: (error, reported) => logError(log, error, reported),
+        lease: leases.get(request)!,
+        bounds: app.config,
+        onError: (error, reported) => logError(request.log, error, reported),
       });
-      socket.on(
-        'message',
-        (data, isBinary) => void conversation.receive(isBinary ? null : text(data)),
-      );
     },
   });
 };

@@ -26,10 +26,18 @@ export interface RefusedUpgrade {
  */
 export function openSocket(
   url: string,
-  options: { headers?: Record<string, string> | undefined; protocols?: string[] | undefined },
+  options: {
+    headers?: Record<string, string> | undefined;
+    protocols?: string[] | undefined;
+    /** false: the socket answers no ping, as a dead peer would. */
+    autoPong?: boolean | undefined;
+  },
 ): Promise<OpenSocket> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, options.protocols ?? [], { headers: options.headers ?? {} });
+    const socket = new WebSocket(url, options.protocols ?? [], {
+      headers: options.headers ?? {},
+      autoPong: options.autoPong ?? true,
+    });
     const frames: Frame[] = [];
     const waiters: Array<(frame: Frame) => void> = [];
     let closeCode: number | undefined;

@@ -1,9 +1,56 @@
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BODY_LIMIT_BYTES, openSocket, type OpenSocket } from '@switchyard/testing';
 import { errorBody, type UsedEnvironment, type Account } from '../../support.js';
 import { UUID } from './uuid.js';
+
+interface UpgradeAnswer {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: unknown;
+}
+
+/** A WebSocket handshake request, sent as it is: the answer, whether 101 or a refusal. */
+function upgrade(
+  baseUrl: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string> } = {},
+): Promise<UpgradeAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(new URL(path, baseUrl), {
+      method: options.method ?? 'GET',
+      // A handshake opens a connection of its own, as WebSocket clients do.
+      agent: false,
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        ...options.headers,
+      },
+    });
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: undefined });
+    });
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: text ? JSON.parse(text) : undefined,
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 /** WebSocket /v1/bots/:botId/stream: chunks and done, auth, bad frames, the frame limit. */
 export function streamCases(ctx: UsedEnvironment): void {
@@ -109,6 +156,35 @@ export function streamCases(ctx: UsedEnvironment): void {
         type: 'done',
         text: 'echo: still here',
       });
+    });
+
+    // The three answers the apps once gave differently (docs/api-behaviour.md#websocket).
+    it('refuses an upgrade on a route that is not the stream with 404 SWY_ERR_NOT_FOUND', async () => {
+      const answer = await upgrade(ctx.env.app.url, '/v1/bots', { headers: account.auth });
+      expect(answer).toMatchObject({ status: 404, body: errorBody('SWY_ERR_NOT_FOUND') });
+    });
+
+    it('refuses HEAD with an upgrade on the stream with 405 and Allow, and no body', async () => {
+      const answer = await upgrade(ctx.env.app.url, '/v1/bots/echo/stream', {
+        method: 'HEAD',
+        headers: account.auth,
+      });
+      expect(answer.status).toBe(405);
+      expect(answer.headers['allow']).toBe('GET, HEAD');
+      expect(answer.body).toBeUndefined();
+    });
+
+    it("sends a refused upgrade with helmet's headers and the x-request-id", async () => {
+      const answer = await upgrade(ctx.env.app.url, '/v1/bots/echo/stream', {
+        headers: { 'x-request-id': 'refused-upgrade-1' },
+      });
+      expect(answer).toMatchObject({ status: 401, body: errorBody('SWY_ERR_AUTH_REQUIRED') });
+      expect(answer.headers['x-request-id']).toBe('refused-upgrade-1');
+      expect(answer.headers['connection']).toBe('close');
+      expect(answer.headers['content-security-policy']).toMatch(/default-src 'self'/);
+      expect(answer.headers['x-content-type-options']).toBe('nosniff');
+      expect(answer.headers['strict-transport-security']).toMatch(/^max-age=\d+/);
+      expect(answer.headers['x-frame-options']).toBe('SAMEORIGIN');
     });
 
     it('closes with 1009 on a frame over the size limit', async () => {

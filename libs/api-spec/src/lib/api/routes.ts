@@ -208,7 +208,7 @@ export const apiRoutes = {
     operationId: 'streamMessages',
     summary: 'WebSocket: talk to a bot and receive the reply in chunks',
     description:
-      'Upgrade to a WebSocket. Authenticate with the Authorization header, or from a browser with the subprotocol list ["bearer", "<token>"] (browsers cannot set headers on a WebSocket). Send {"type":"message","text":"..."}; receive {"type":"chunk"} frames, then {"type":"done"} with the stored ids, or {"type":"error"} with the error envelope.',
+      'Upgrade to a WebSocket. Authenticate with the Authorization header, or from a browser with the subprotocol list ["bearer", "<token>"] (browsers cannot set headers on a WebSocket). Send {"type":"message","text":"..."}; receive {"type":"chunk"} frames, then {"type":"done"} with the stored ids, or {"type":"error"} with the error envelope. An account holds at most WS_MAX_SOCKETS_PER_ACCOUNT open sockets (one more upgrade: 429). Close codes: 1008 when more messages wait for their answer than WS_MAX_QUEUED_FRAMES or WS_MAX_QUEUED_BYTES allow, 1009 for a frame over the body limit, 4401 when the session ends (logout or expiry), 1001 on shutdown; a socket that misses a ping is dropped without a close frame.',
     tag: 'stream',
     auth: true,
     schema: {

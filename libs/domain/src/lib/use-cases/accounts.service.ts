@@ -127,6 +127,11 @@ export class AccountsService {
     const tokenHash = hashToken(token);
     const owner = await this.#sessions.findOwner(tokenHash);
     if (!owner) throw new AppError('SWY_ERR_AUTH_REQUIRED');
-    return { accountId: owner.accountId, username: owner.username, tokenHash };
+    return {
+      accountId: owner.accountId,
+      username: owner.username,
+      tokenHash,
+      expiresAt: owner.expiresAt,
+    };
   }
 }

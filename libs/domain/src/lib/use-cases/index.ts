@@ -6,7 +6,13 @@ export { ConversationsService } from './conversations.service.js';
 export { createServices } from './services.js';
 export type { ServiceDependencies, Services } from './services.js';
 export type { Principal } from './principal.js';
-export { streamConversation } from './stream-conversation.js';
+export { OpenSockets, SESSION_ENDED_CLOSE_CODE, SESSION_ENDED_REASON } from './open-sockets.js';
+export type { ClosableSocket, SocketLease } from './open-sockets.js';
+export {
+  QUEUE_FULL_CLOSE_CODE,
+  QUEUE_FULL_REASON,
+  streamConversation,
+} from './stream-conversation.js';
 export type {
   OutgoingFrame,
   StreamConversation,
@@ -15,3 +21,5 @@ export type {
 export type { Limiter, LimitDecision } from './limiter.js';
 export { spendAccountBudget } from './account-limits.js';
 export type { AccountLimits } from './account-limits.js';
+export { serveStream } from './serve-stream.js';
+export type { FrameData, ServeStreamOptions, StreamBounds, StreamSocket } from './serve-stream.js';

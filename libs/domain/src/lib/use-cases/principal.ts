@@ -4,4 +4,6 @@ export interface Principal {
   readonly username: string;
   /** SHA-256 of the bearer token, so the session can be ended. */
   readonly tokenHash: string;
+  /** When the session ends (ISO 8601): an open WebSocket is closed then. */
+  readonly expiresAt: string;
 }

@@ -8,6 +8,7 @@ import { ChatService } from './chat.service.js';
 import { ConversationsService } from './conversations.service.js';
 import { spendAccountBudget, type AccountLimits } from './account-limits.js';
 import type { Limiter } from './limiter.js';
+import { OpenSockets } from './open-sockets.js';
 
 export interface ServiceDependencies {
   readonly db: Database;
@@ -50,6 +51,8 @@ export interface Services {
   readonly chat: ChatService;
   readonly conversations: ConversationsService;
   readonly limits: AccountLimits;
+  /** The app instance's open WebSockets, by session and account (closed on logout, expiry). */
+  readonly sockets: OpenSockets;
 }
 
 /** Everything the routes call, wired once per app. */
@@ -80,5 +83,6 @@ export function createServices(deps: ServiceDependencies): Services {
     limits: {
       proxy: (principal) => spendAccountBudget(deps.limiters?.proxy, principal),
     },
+    sockets: new OpenSockets(),
   };
 }

@@ -12,6 +12,10 @@ import type { Principal } from './principal.js';
 
 export type OutgoingFrame = StreamServerFrame | ({ type: 'error' } & ErrorEnvelope);
 
+/** Close code and reason of a socket that sent more than its queue holds (RFC 6455 §7.4.1). */
+export const QUEUE_FULL_CLOSE_CODE = 1008;
+export const QUEUE_FULL_REASON = 'Too many messages waiting';
+
 export interface StreamConversationOptions {
   readonly chat: ChatService;
   readonly validator: RequestValidator;
@@ -23,14 +27,23 @@ export interface StreamConversationOptions {
   readonly signal: AbortSignal;
   /** Told about every failure that became an error frame (log SWY_ERR_INTERNAL with its cause). */
   readonly onError?: (error: unknown, reported: AppError) => void;
+  /**
+   * WS_MAX_QUEUED_FRAMES and WS_MAX_QUEUED_BYTES: how many messages, and how many bytes of
+   * them, may wait for their answer (the one being answered included). One more: `close` is
+   * called with 1008 and every later message is dropped.
+   */
+  readonly limits: { readonly frames: number; readonly bytes: number };
+  /** Closes the socket; called once, when the queue overflows. */
+  readonly close: (code: number, reason: string) => void;
 }
 
 export interface StreamConversation {
   /**
-   * One incoming WebSocket message: its text, or `null` for a binary frame. Messages are
-   * handled one at a time, in order; the promise settles when this one has been answered.
+   * One incoming WebSocket message: its text, or `null` for a binary frame, and its size in
+   * bytes. Messages are handled one at a time, in order; the promise settles when this one has
+   * been answered (at once when it was dropped).
    */
-  receive(text: string | null): Promise<void>;
+  receive(text: string | null, bytes: number): Promise<void>;
 }
 
 /**
@@ -84,10 +97,30 @@ export function streamConversation(options: StreamConversationOptions): StreamCo
     }
   }
 
+  // The queue is a promise chain; what bounds it is the count of messages (and bytes) on it.
   let queue = Promise.resolve();
+  let waitingFrames = 0;
+  let waitingBytes = 0;
+  let overflowed = false;
   return {
-    receive(text) {
-      const next = queue.then(() => answer(text));
+    receive(text, bytes) {
+      if (overflowed || signal.aborted) return Promise.resolve();
+      if (
+        waitingFrames + 1 > options.limits.frames ||
+        waitingBytes + bytes > options.limits.bytes
+      ) {
+        overflowed = true;
+        options.close(QUEUE_FULL_CLOSE_CODE, QUEUE_FULL_REASON);
+        return Promise.resolve();
+      }
+      waitingFrames += 1;
+      waitingBytes += bytes;
+      const next = queue
+        .then(() => answer(text))
+        .finally(() => {
+          waitingFrames -= 1;
+          waitingBytes -= bytes;
+        });
       queue = next;
       return next;
     },

@@ -157,6 +157,25 @@ export const ConfigSchema = Type.Object({
    * the app runs in this process. More needs DATABASE_URL: PGlite belongs to one process.
    */
   WEB_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
+  // WebSocket stream bounds (docs/reliability.md#websocket-bounds).
+  /** Messages a socket may have waiting for their answer; one more closes it with 1008. */
+  WS_MAX_QUEUED_FRAMES: Type.Integer({ minimum: 1, maximum: 10_000, default: 16 }),
+  /** Bytes of messages a socket may have waiting; past it the socket is closed with 1008. */
+  WS_MAX_QUEUED_BYTES: Type.Integer({
+    minimum: 1024,
+    maximum: 64 * 1024 * 1024,
+    default: 1_048_576,
+  }),
+  /** Bytes of replies not yet written to a socket before it stops reading from it. */
+  WS_MAX_BUFFERED_BYTES: Type.Integer({
+    minimum: 1024,
+    maximum: 64 * 1024 * 1024,
+    default: 1_048_576,
+  }),
+  /** Open sockets per account; one more upgrade is refused with 429 SWY_ERR_RATE_LIMITED. */
+  WS_MAX_SOCKETS_PER_ACCOUNT: Type.Integer({ minimum: 1, maximum: 1000, default: 8 }),
+  /** How often each socket is pinged; one that has not answered the last ping is dropped. */
+  WS_PING_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 600_000, default: 30_000 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 

@@ -1,0 +1,4 @@
+import { runWebSocketLimitsSuite } from '../src/index.js';
+import { apps } from '../src/apps.js';
+
+for (const app of apps) await runWebSocketLimitsSuite(app);
