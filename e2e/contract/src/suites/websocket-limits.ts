@@ -51,7 +51,7 @@ function flood(s: OpenSocket, frame: string, count: number): void {
   for (let i = 0; i < count; i += 1) s.sendRaw(frame);
 }
 
-const CASES = 9;
+const CASES = 10;
 
 /**
  * The stream's bounds (docs/reliability.md#websocket-bounds): the queue of one socket, the
@@ -148,6 +148,24 @@ export async function runWebSocketLimitsSuite(subject: AppUnderTest): Promise<vo
           expect(await closedOrOpen(s)).toBe(4401);
           otherSession.send({ type: 'message', text: 'still' });
           expect((await otherSession.untilDone()).at(-1)).toMatchObject({ type: 'done' });
+        });
+
+        it("closes every socket of the account with 4401 on log out everywhere, and no other account's", async () => {
+          const account = await ctx.signUp();
+          const other = await ctx.signUp();
+          const second = await ctx
+            .api()
+            .post('/v1/sessions')
+            .send({ username: account.username, password: account.password })
+            .expect(201);
+          const first = await connect(account.token);
+          const again = await connect(second.body.token as string);
+          const theirs = await connect(other.token);
+          await ctx.api().delete('/v1/sessions').set(account.auth).expect(204);
+          expect(await closedOrOpen(first)).toBe(4401);
+          expect(await closedOrOpen(again)).toBe(4401);
+          theirs.send({ type: 'message', text: 'still' });
+          expect((await theirs.untilDone()).at(-1)).toMatchObject({ type: 'done' });
         });
 
         it('closes a socket with 4401 when its session expires', async () => {
