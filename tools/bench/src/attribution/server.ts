@@ -4,7 +4,7 @@
 // skips what the apps add on top (validation, helmet, logging, docs), in both frameworks alike.
 import { UndiciUpstreamClient } from '@switchyard/fastify-api';
 import { createServices, hashPassword, verifyPassword } from '@switchyard/domain';
-import { createLimiter, loadConfig } from '@switchyard/runtime';
+import { accountLimiters, loadConfig } from '@switchyard/runtime';
 import { openDatabase } from '@switchyard/persistence';
 import { toAppError, type PostMessageBody } from '@switchyard/api-spec';
 import express from 'express';
@@ -19,6 +19,8 @@ const upstream = new UndiciUpstreamClient({
   maxResponseBytes: config.UPSTREAM_MAX_RESPONSE_BYTES,
   maxLineBytes: config.UPSTREAM_MAX_LINE_BYTES,
 });
+// The same per-account budgets as the apps build, in this process's memory.
+const limiters = accountLimiters(config, undefined);
 const services = createServices({
   db,
   passwords: { hash: hashPassword, verify: verifyPassword },
@@ -28,11 +30,8 @@ const services = createServices({
   streamReplyTimeoutMs: config.STREAM_REPLY_TIMEOUT_MS,
   sessionTtlSeconds: config.SESSION_TTL_SECONDS,
   idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
-  loginLimiter: createLimiter({
-    name: 'login-account',
-    points: config.LOGIN_MAX_FAILURES,
-    windowSeconds: config.LOGIN_LOCK_SECONDS,
-  }),
+  limiters,
+  loginLimiter: limiters.login,
   maxSessionsPerAccount: config.MAX_SESSIONS_PER_ACCOUNT,
   sessionPurgeBatch: config.SESSION_PURGE_BATCH,
 });

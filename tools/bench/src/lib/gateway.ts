@@ -12,6 +12,15 @@ export function sharedEnv(upstreamUrl: string, extra: Record<string, string> = {
     // The proxy variant sends one user's 100 connections at once; it measures the proxy, not
     // the per-account bound on calls in flight.
     PROXY_MAX_CONCURRENT_PER_ACCOUNT: '10000',
+    // One bench user sends thousands of messages and proxied calls a minute, and the blocking
+    // scenario logs one account in over and over: the per-account budgets, the log-in lock and
+    // the sessions cap would answer most of them 429 or end their sessions (401). The bench
+    // measures the frameworks, not those bounds (their e2e suites test them).
+    MESSAGE_RATE_MAX: '1000000',
+    PROXY_RATE_MAX: '1000000',
+    LOGIN_MAX_FAILURES: '1000',
+    LOGIN_LOCK_SECONDS: '1',
+    MAX_SESSIONS_PER_ACCOUNT: '1000',
     ...extra,
   };
 }

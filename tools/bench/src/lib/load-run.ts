@@ -218,6 +218,14 @@ export async function runLoadCase(options: LoadCaseOptions): Promise<LoadCaseRes
       LOG_LEVEL: 'warn',
       // RATE_LIMIT_MAX stays at its default (20 a minute per client and route): the log-ins of
       // the mix run into it, and those 429s are the intended ones.
+      // The per-account bounds would refuse the mix's own traffic (one account, many messages and
+      // log-ins): raised, as in the other scenarios (lib/gateway.ts); their suites test them.
+      MESSAGE_RATE_MAX: '1000000',
+      PROXY_RATE_MAX: '1000000',
+      PROXY_MAX_CONCURRENT_PER_ACCOUNT: '10000',
+      LOGIN_MAX_FAILURES: '1000',
+      LOGIN_LOCK_SECONDS: '1',
+      MAX_SESSIONS_PER_ACCOUNT: '1000',
       ...(mode === 'cluster' ? { WEB_CONCURRENCY: String(requestedWorkers) } : {}),
     });
     const expectedChildren = mode === 'cluster' ? requestedWorkers : 0;
