@@ -118,7 +118,10 @@ describe('serveStream', () => {
     vi.useFakeTimers();
     const socket = new FakeSocket();
     const lease = serve(socket, chattyChat(0, 0));
-    expect(lease.attach).toHaveBeenCalledWith(socket);
+    expect(lease.attach).toHaveBeenCalledTimes(1);
+    // What the lease closes is the socket (with the session's code).
+    lease.attach.mock.calls[0]![0].close(4401, 'Session ended');
+    expect(socket.close).toHaveBeenCalledWith(4401, 'Session ended');
     socket.emit('close');
     expect(lease.release).toHaveBeenCalledTimes(1);
     vi.advanceTimersByTime(BOUNDS.WS_PING_INTERVAL_MS * 3);

@@ -33,7 +33,6 @@ export function accountsRoutes(routes: RouteContext): Router {
     ...fromTable(routes, apiRoutes.deleteSession),
     async (_req, res) => {
       await services.accounts.logOut(principalOf(res));
-      services.sockets.closeSession(principalOf(res).tokenHash);
       res.status(204).end();
     },
   );
@@ -42,9 +41,8 @@ export function accountsRoutes(routes: RouteContext): Router {
     apiRoutes.deleteAllSessions.path,
     ...fromTable(routes, apiRoutes.deleteAllSessions),
     async (_req, res) => {
-      const { accountId } = await services.accounts.logOutEverywhere(principalOf(res));
-      // Every session of the account is gone: its open WebSockets close too (4401).
-      services.sockets.closeAccount(accountId);
+      // Its open WebSockets close too (4401), in AccountsService.
+      await services.accounts.logOutEverywhere(principalOf(res));
       res.status(204).end();
     },
   );

@@ -73,7 +73,14 @@ export function docsRoutes(): Router {
   });
   for (const file of ASSETS) {
     router.get(`${STATIC_PATH}/${file}`, (_req, res, next) => {
-      res.sendFile(file, { root: DIST }, (error) => error && next(error));
+      // With a callback, send hands its own 4xx (a Range it cannot satisfy 416, an If-Match
+      // 412, the client gone) to it unanswered: those fall through to the 404 envelope, as
+      // before swagger-ui's files were served from this list; only a 5xx is the app's error.
+      res.sendFile(file, { root: DIST }, (error?: Error & { status?: number }) => {
+        if (!error || res.headersSent) return;
+        if ((error.status ?? 500) >= 500) next(error);
+        else next();
+      });
     });
   }
 

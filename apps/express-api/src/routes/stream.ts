@@ -2,7 +2,13 @@ import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AppError, allowedMethods, apiRoutes, toAppError } from '@switchyard/api-spec';
 import { serveStream, type Principal, type SocketLease } from '@switchyard/domain';
-import { logError, selectSubprotocol, upgradeRequired, upgradeToken } from '@switchyard/http-kit';
+import {
+  decodeUnreserved,
+  logError,
+  selectSubprotocol,
+  upgradeRequired,
+  upgradeToken,
+} from '@switchyard/http-kit';
 import { Router } from 'express';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppContext, RouteContext } from '../context.js';
@@ -88,7 +94,8 @@ export function attachStreamServer(server: Server, context: AppContext): StreamS
   /** Everything that must hold before the 101: the path, the method, the token, the bot. */
   async function admit(req: IncomingMessage): Promise<Session> {
     // The raw path, as Express's req.path: new URL() would resolve `..` and read `//x` as a host.
-    const pathname = (req.url ?? '/').split('?', 1)[0]!;
+    // Encoded unreserved characters decoded first, as for every other route (unreservedPath).
+    const pathname = decodeUnreserved(req.url ?? '/').split('?', 1)[0]!;
     const match = STREAM_PATH.exec(pathname);
     if (!match) throw new AppError('SWY_ERR_NOT_FOUND');
     if (req.method !== 'GET') {

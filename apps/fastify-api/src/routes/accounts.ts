@@ -33,7 +33,6 @@ const accountsRoutes: FastifyPluginAsync = async (app) => {
       ...fromTable(bodyless, apiRoutes.deleteSession),
       handler: async (request, reply) => {
         await app.services.accounts.logOut(request.principal);
-        app.services.sockets.closeSession(request.principal.tokenHash);
         return reply.code(204).send();
       },
     });
@@ -41,9 +40,8 @@ const accountsRoutes: FastifyPluginAsync = async (app) => {
     bodyless.route({
       ...fromTable(bodyless, apiRoutes.deleteAllSessions),
       handler: async (request, reply) => {
-        const { accountId } = await app.services.accounts.logOutEverywhere(request.principal);
-        // Every session of the account is gone: its open WebSockets close too (4401).
-        app.services.sockets.closeAccount(accountId);
+        // Its open WebSockets close too (4401), in AccountsService.
+        await app.services.accounts.logOutEverywhere(request.principal);
         return reply.code(204).send();
       },
     });

@@ -2,7 +2,12 @@ import { connect } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { envelope, type ErrorCode } from '@switchyard/api-spec';
 import { databaseTargets, type DatabaseTarget } from '@switchyard/persistence/testing';
-import { startEnvironment, type AppUnderTest, type Environment } from '@switchyard/testing';
+import {
+  openSocket,
+  startEnvironment,
+  type AppUnderTest,
+  type Environment,
+} from '@switchyard/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, type Account } from '../support.js';
@@ -223,6 +228,13 @@ const DOCS_SERVED: ReadonlyArray<readonly [path: string, type: RegExp]> = [
   ['/docs/static/swagger-initializer.js', /javascript/],
   ['/docs/static/favicon-32x32.png', /^image\/png/],
 ];
+/** The same rule on the proxy's own prefix and on a WebSocket upgrade (below the table). */
+const ENCODED_ELSEWHERE_CASES = 2;
+/** Conditional and range requests on Swagger UI's files: whatever send answers, never a 5xx. */
+const DOCS_CONDITIONAL: ReadonlyArray<readonly [string, Record<string, string>]> = [
+  ['a Range past the end', { range: 'bytes=999999999-' }],
+  ['an If-Match no file has', { 'if-match': '"nothing"' }],
+];
 /** swagger-ui-express's own layout: gone, in every app. */
 const DOCS_NOT_SERVED = ['/docs/swagger-ui.css', '/docs/swagger-ui-init.js', '/docs/index.html'];
 
@@ -233,7 +245,9 @@ const CASES =
   3 +
   DOCS_SERVED.length +
   DOCS_NOT_SERVED.length +
-  2;
+  2 +
+  ENCODED_ELSEWHERE_CASES +
+  DOCS_CONDITIONAL.length;
 
 /**
  * The HTTP behaviours the three apps once answered differently (issue 11, item 10), one
@@ -303,6 +317,21 @@ export async function runParitySuite(subject: AppUnderTest): Promise<void> {
       }
     });
 
+    describe('percent-encoded unreserved characters elsewhere', () => {
+      it('GET /v1/%70roxy/httpbin/get is the proxy route, forwarded to /get', async () => {
+        const res = await api().get('/v1/%70roxy/httpbin/get').set(account.auth);
+        expect(res.status, res.text).toBe(200);
+        expect(env.upstream.requests.all().at(-1)?.url).toBe('/get');
+      });
+      it('a WebSocket upgrade on /v1/%62ots/echo/stream is the stream', async () => {
+        const url = `${env.app.url.replace(/^http/, 'ws')}/v1/%62ots/echo/stream`;
+        const socket = await openSocket(url, { headers: account.auth });
+        socket.send({ type: 'message', text: 'hi' });
+        expect((await socket.untilDone()).at(-1)).toMatchObject({ type: 'done', text: 'echo: hi' });
+        socket.socket.close(1000);
+      });
+    });
+
     describe('requests the HTTP parser refuses', () => {
       for (const [what, bytes, status, code] of PARSER_CASES) {
         it(`${what}: ${status} ${code}, the envelope and the security headers`, async () => {
@@ -354,6 +383,13 @@ export async function runParitySuite(subject: AppUnderTest): Promise<void> {
         it(`GET ${path} is 404 SWY_ERR_NOT_FOUND`, async () => {
           const res = await api().get(path).redirects(0);
           expect([res.status, res.body]).toEqual([404, envelope('SWY_ERR_NOT_FOUND')]);
+        });
+      }
+      for (const [what, headers] of DOCS_CONDITIONAL) {
+        it(`GET /docs/static/swagger-ui.css with ${what} is not a 5xx`, async () => {
+          const res = await api().get('/docs/static/swagger-ui.css').set(headers).redirects(0);
+          expect(res.status, res.text).toBeLessThan(500);
+          expectSecure(res.headers);
         });
       }
       it('GET /docs/static/index.html redirects to /docs/ (302)', async () => {

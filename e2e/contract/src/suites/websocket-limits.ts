@@ -7,6 +7,8 @@ import { reportCases } from './report.js';
 // The bounds of one WebSocket and of an account's sockets, set low so the cases reach them.
 const MAX_FRAMES = 4;
 const MAX_SOCKETS = 2;
+/** MAX_SESSIONS_PER_ACCOUNT here: the cap's log-in ends the oldest session (signUp's). */
+const MAX_SESSIONS = 3;
 const PING_INTERVAL_MS = 200;
 /** The bytes bound of the second environment, in frames of FRAME_BYTES (the frames bound is far). */
 const MAX_BYTES = 4096;
@@ -51,7 +53,7 @@ function flood(s: OpenSocket, frame: string, count: number): void {
   for (let i = 0; i < count; i += 1) s.sendRaw(frame);
 }
 
-const CASES = 10;
+const CASES = 11;
 
 /**
  * The stream's bounds (docs/reliability.md#websocket-bounds): the queue of one socket, the
@@ -68,6 +70,7 @@ export async function runWebSocketLimitsSuite(subject: AppUnderTest): Promise<vo
             WS_MAX_QUEUED_FRAMES: String(MAX_FRAMES),
             WS_MAX_SOCKETS_PER_ACCOUNT: String(MAX_SOCKETS),
             WS_PING_INTERVAL_MS: String(PING_INTERVAL_MS),
+            MAX_SESSIONS_PER_ACCOUNT: String(MAX_SESSIONS),
           }),
         });
         const connect = tracked(ctx);
@@ -101,9 +104,12 @@ export async function runWebSocketLimitsSuite(subject: AppUnderTest): Promise<vo
           for (let i = 0; i < MAX_SOCKETS; i += 1) open.push(await connect(account.token));
           const refused = await connect(account.token).then(
             () => undefined,
-            (error: { status?: number; body?: unknown }) => error,
+            (error: { status?: number; body?: unknown; headers?: Record<string, unknown> }) =>
+              error,
           );
           expect(refused).toMatchObject({ status: 429, body: errorBody('SWY_ERR_RATE_LIMITED') });
+          // Every 429 says when to try again.
+          expect(refused?.headers?.['retry-after']).toBe('1');
           // Another account is not held by this one's cap.
           const other = await ctx.signUp();
           await connect(other.token);
@@ -166,6 +172,25 @@ export async function runWebSocketLimitsSuite(subject: AppUnderTest): Promise<vo
           expect(await closedOrOpen(again)).toBe(4401);
           theirs.send({ type: 'message', text: 'still' });
           expect((await theirs.untilDone()).at(-1)).toMatchObject({ type: 'done' });
+        });
+
+        it(`closes the oldest session's socket with 4401 when log-in ${MAX_SESSIONS + 1} ends it`, async () => {
+          const account = await ctx.signUp();
+          const oldest = await connect(account.token);
+          const logIn = () =>
+            ctx
+              .api()
+              .post('/v1/sessions')
+              .send({ username: account.username, password: account.password })
+              .expect(201);
+          const newer = [];
+          for (let i = 1; i < MAX_SESSIONS; i += 1) newer.push(await logIn());
+          const kept = await connect(newer[0]!.body.token as string);
+          await logIn();
+          expect(await closedOrOpen(oldest)).toBe(4401);
+          await ctx.api().get('/v1/conversations').set(account.auth).expect(401);
+          kept.send({ type: 'message', text: 'still' });
+          expect((await kept.untilDone()).at(-1)).toMatchObject({ type: 'done' });
         });
 
         it('closes a socket with 4401 when its session expires', async () => {

@@ -31,7 +31,7 @@ export function openRedis(url: string, log: RedisLogger = stderrLogger): Redis {
     down = true;
     log.warn(
       { redis: { code: error.code ?? error.name, message: error.message } },
-      'Redis is unreachable (REDIS_URL): rate limits let requests through until it is back',
+      'Redis is unreachable (REDIS_URL): per-address limits let requests through and per-account limits count in memory until it is back',
     );
   });
   redis.on('ready', () => {

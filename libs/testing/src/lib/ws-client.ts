@@ -18,6 +18,7 @@ export interface OpenSocket {
 export interface RefusedUpgrade {
   readonly status: number;
   readonly body: unknown;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 /**
@@ -64,7 +65,11 @@ export function openSocket(
         } catch {
           // not JSON: keep the text
         }
-        reject({ status: res.statusCode ?? 0, body } satisfies RefusedUpgrade);
+        reject({
+          status: res.statusCode ?? 0,
+          body,
+          headers: res.headers,
+        } satisfies RefusedUpgrade);
       });
     });
     socket.on('error', (error) => reject(error));

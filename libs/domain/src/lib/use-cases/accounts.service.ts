@@ -8,6 +8,7 @@ import { AppError, rateLimited } from '@switchyard/api-spec';
 import { AccountsRepository, SessionsRepository, type Account } from '@switchyard/persistence';
 import type { Queryable } from '@switchyard/persistence';
 import type { Limiter } from './limiter.js';
+import type { OpenSockets } from './open-sockets.js';
 import type { Principal } from './principal.js';
 
 /** The settings the accounts use case reads; their defaults live in the config schema. */
@@ -20,6 +21,11 @@ export interface AccountsOptions {
   readonly maxSessionsPerAccount: number;
   /** SESSION_PURGE_BATCH */
   readonly sessionPurgeBatch: number;
+  /**
+   * The app instance's open WebSockets: a session that ends here (log-out, log out everywhere,
+   * the oldest past MAX_SESSIONS_PER_ACCOUNT) closes its sockets with 4401 at once.
+   */
+  readonly sockets: OpenSockets;
 }
 
 /** What "log out everywhere" ended: the account (whose open sockets the app may close too). */
@@ -94,7 +100,8 @@ export class AccountsService {
       ttlSeconds: this.options.sessionTtlSeconds,
     });
     // Past the cap, the oldest sessions end: a person who lost a device can still log in.
-    await this.#sessions.keepNewest(account.id, this.options.maxSessionsPerAccount);
+    const ended = await this.#sessions.keepNewest(account.id, this.options.maxSessionsPerAccount);
+    for (const tokenHash of ended) this.options.sockets.closeSession(tokenHash);
     return { token, expiresAt };
   }
 
@@ -109,11 +116,13 @@ export class AccountsService {
 
   async logOut(principal: Principal): Promise<void> {
     await this.#sessions.delete(principal.tokenHash);
+    this.options.sockets.closeSession(principal.tokenHash);
   }
 
   /** Ends every session of the caller's account, the caller's own included. */
   async logOutEverywhere(principal: Principal): Promise<LoggedOutEverywhere> {
     const sessions = await this.#sessions.deleteAllForAccount(principal.accountId);
+    this.options.sockets.closeAccount(principal.accountId);
     return { accountId: principal.accountId, sessions };
   }
 

@@ -1,4 +1,4 @@
-import { AppError } from '@switchyard/api-spec';
+import { rateLimited } from '@switchyard/api-spec';
 import type { Principal } from './principal.js';
 
 /** Close code of a socket whose session ended (logout, "log out everywhere", expiry). */
@@ -44,7 +44,8 @@ export class OpenSockets {
    */
   reserve(principal: Principal, maxPerAccount: number): SocketLease {
     if (this.countAccount(principal.accountId) >= maxPerAccount) {
-      throw new AppError('SWY_ERR_RATE_LIMITED');
+      // Retry-After: 1, as every 429 carries one; a place frees when one of its sockets closes.
+      throw rateLimited(1_000);
     }
     const entry: Entry = {
       principal,

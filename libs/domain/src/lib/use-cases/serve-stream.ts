@@ -88,7 +88,16 @@ export function serveStream(socket: StreamSocket, options: ServeStreamOptions): 
     closed.abort();
     lease.release();
   });
-  lease.attach(socket);
+  // A socket the app closes (session ended, queue over its bound) is done at once: ws still
+  // emits the frames that arrive during the closing handshake (up to its 30 s close timeout),
+  // and none of them may start a bot call or spend the account's budget.
+  const closing = {
+    close(code: number, reason: string) {
+      closed.abort();
+      socket.close(code, reason);
+    },
+  };
+  lease.attach(closing);
 
   /** Sends one frame and resolves once written, so a slow client slows the bot down. */
   function send(frame: OutgoingFrame): Promise<void> {
@@ -111,7 +120,7 @@ export function serveStream(socket: StreamSocket, options: ServeStreamOptions): 
     send,
     signal: closed.signal,
     limits: { frames: bounds.WS_MAX_QUEUED_FRAMES, bytes: bounds.WS_MAX_QUEUED_BYTES },
-    close: (code, reason) => socket.close(code, reason),
+    close: (code, reason) => closing.close(code, reason),
   });
   socket.on('message', (data, isBinary) => {
     void conversation.receive(isBinary ? null : textOf(data), sizeOf(data));

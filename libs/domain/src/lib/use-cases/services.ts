@@ -57,6 +57,7 @@ export interface Services {
 
 /** Everything the routes call, wired once per app. */
 export function createServices(deps: ServiceDependencies): Services {
+  const sockets = new OpenSockets();
   return {
     db: deps.db,
     accounts: new AccountsService(deps.db, deps.passwords, {
@@ -64,6 +65,7 @@ export function createServices(deps: ServiceDependencies): Services {
       loginLimiter: deps.loginLimiter,
       maxSessionsPerAccount: deps.maxSessionsPerAccount,
       sessionPurgeBatch: deps.sessionPurgeBatch,
+      sockets,
     }),
     chat: new ChatService(
       deps.db,
@@ -83,6 +85,6 @@ export function createServices(deps: ServiceDependencies): Services {
     limits: {
       proxy: (principal) => spendAccountBudget(deps.limiters?.proxy, principal),
     },
-    sockets: new OpenSockets(),
+    sockets,
   };
 }

@@ -2,6 +2,7 @@ import { AppError, apiRoutes } from '@switchyard/api-spec';
 import type { ProxyService } from '@switchyard/runtime';
 import { checkProxyMethod, checkProxyPath } from './proxy-policy.js';
 import { proxyTarget, type ProxyTarget } from './proxy-target.js';
+import { decodeUnreserved } from '../request/path.js';
 
 /**
  * The configured service of `GET /v1/proxy/:service/*`, or 404 SWY_ERR_PROXY_SERVICE_NOT_FOUND.
@@ -26,6 +27,19 @@ const [beforeService = '', afterService = ''] = apiRoutes.proxy.path.split(':ser
 const REST = new RegExp(
   `^${escape(beforeService)}[^/]+${escape(afterService.replace(/\*$/, ''))}(.*)$`,
 );
+/** How many segments the route fixes, the service's included: `/v1/proxy/:service/` → 4. */
+const ROUTED_SEGMENTS = beforeService.split('/').length;
+
+/**
+ * The path with the route's own segments (`/v1/proxy/:service`) read as the routers read them,
+ * percent-encoded unreserved characters decoded (`/v1/%70roxy/…` is the proxy route in every
+ * app, docs/api-behaviour.md), and the rest below the service left exactly as it came.
+ */
+function routedPath(path: string): string {
+  const segments = path.split('/');
+  const routed = segments.slice(0, ROUTED_SEGMENTS).map((segment) => decodeUnreserved(segment));
+  return [...routed, ...segments.slice(ROUTED_SEGMENTS)].join('/');
+}
 
 /**
  * The rest of the path below the service as the client sent it, still percent-encoded, and the
@@ -48,7 +62,7 @@ export function proxyRest(rawUrl: string): { rest: string; search: string } {
   const query = target.indexOf('?');
   const path = query === -1 ? target : target.slice(0, query);
   return {
-    rest: REST.exec(path)?.[1] ?? '',
+    rest: REST.exec(routedPath(path))?.[1] ?? '',
     search: query === -1 ? '' : target.slice(query),
   };
 }

@@ -48,6 +48,11 @@ export const FORWARDED_RESPONSE_HEADERS = [
   'last-modified',
   'content-language',
   'content-encoding',
+  // Range requests are forwarded (FORWARDED_REQUEST_HEADERS), so a 206 needs its range back;
+  // Vary, because Accept-Encoding is forwarded and the encoding passed back.
+  'content-range',
+  'accept-ranges',
+  'vary',
 ] as const;
 
 export interface ProxyTarget {

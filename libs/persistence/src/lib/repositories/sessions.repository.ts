@@ -67,14 +67,15 @@ export class SessionsRepository {
   }
 
   /** Ends the account's live sessions past the newest `keep` (MAX_SESSIONS_PER_ACCOUNT). */
-  async keepNewest(accountId: string, keep: number): Promise<number> {
-    const { rowCount } = await this.db.query(
+  async keepNewest(accountId: string, keep: number): Promise<string[]> {
+    const { rows } = await this.db.query<{ token_hash: string }>(
       `DELETE FROM sessions WHERE token_hash IN (
          SELECT token_hash FROM sessions WHERE account_id = $1 AND expires_at > now()
-          ORDER BY created_at DESC, token_hash DESC OFFSET $2)`,
+          ORDER BY created_at DESC, token_hash DESC OFFSET $2)
+       RETURNING token_hash`,
       [accountId, keep],
     );
-    return rowCount ?? 0;
+    return rows.map((row) => row.token_hash);
   }
 
   /** Ends every session of the account ("log out everywhere"); how many there were. */
