@@ -29,7 +29,9 @@ const add = (suite, app, n) => {
 };
 for (const line of text.split('\n')) {
   const counted =
-    /^(?:\S+:\s+)?([a-z][a-z -]*): (express-api|fastify-api|bridge-api): (\d+) cases\s*$/.exec(line);
+    /^(?:\S+:\s+)?([a-z][a-z -]*): (express-api|fastify-api|bridge-api): (\d+) cases\s*$/.exec(
+      line,
+    );
   if (counted) add(counted[1], counted[2], Number(counted[3]));
   const load = /^(?:\S+:\s+)?load: (express-api|fastify-api|bridge-api) (single|cluster): /.exec(
     line,
