@@ -128,6 +128,18 @@ export function failOnInternalErrors(subject: AppUnderTest): GuardedApp {
   };
 }
 
+/**
+ * The lines of a spawned app's output that report SWY_ERR_INTERNAL: the suites that run an app
+ * as a process (shutdown, log secrecy) expect none, as failOnInternalErrors does in process.
+ */
+export function internalErrorLines(output: readonly string[]): string[] {
+  return output
+    .join('')
+    .split('\n')
+    .filter((line) => line.includes('"code":"SWY_ERR_INTERNAL"'))
+    .map((line) => line.slice(0, 2_000));
+}
+
 /** The environment of the enclosing describe, once its beforeAll has run. */
 export interface UsedEnvironment {
   readonly env: Environment;

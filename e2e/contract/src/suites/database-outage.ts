@@ -19,7 +19,7 @@ import {
 } from '@switchyard/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCredentials } from '../support.js';
+import { buildCredentials, failOnInternalErrors } from '../support.js';
 import { reportCases } from './report.js';
 
 /** Clients that keep posting messages, one after another each, through the whole run. */
@@ -134,6 +134,8 @@ export async function runDatabaseOutageSuite(subject: AppUnderTest): Promise<voi
   const target = (await databaseTargets()).find((t) => t.kind === 'postgres')!;
   if (!target.skipReason) reportCases('database outage', subject.name, 2);
   describe(`${subject.name} when PostgreSQL goes away under load`, () => {
+    // A case during which the app logs SWY_ERR_INTERNAL fails (support.ts).
+    const guarded = failOnInternalErrors(subject);
     if (target.skipReason) {
       it.skip(`(skipped: ${target.skipReason})`, () => {});
       return;
@@ -159,7 +161,7 @@ export async function runDatabaseOutageSuite(subject: AppUnderTest): Promise<voi
           ? await serverOutage(server.url)
           : await gateOutage(server.url);
       db = await openDatabase({ url: outage.url });
-      app = await subject.start({ config: contractConfig(upstream, {}, await freePort()), db });
+      app = await guarded.start({ config: contractConfig(upstream, {}, await freePort()), db });
       for (let i = 0; i < WRITERS; i += 1) {
         const credentials = buildCredentials();
         await fetch(`${app.url}/v1/accounts`, {

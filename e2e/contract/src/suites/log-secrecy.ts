@@ -9,6 +9,7 @@ import {
 } from '@switchyard/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { internalErrorLines } from '../support.js';
 import { reportCases } from './report.js';
 
 export type { AppProcess } from '@switchyard/testing';
@@ -88,6 +89,8 @@ export function runLogSecrecySuite(app: AppProcess): void {
       await stop();
 
       const logs = output.join('');
+      // Every step of the session was answered without a bug's 500.
+      expect(internalErrorLines(output)).toEqual([]);
       // The logs are there, and they are about these requests.
       expect(logs).toContain('/v1/sessions');
       for (const secret of [password, wrongPassword, token, SECRET_API_KEY]) {

@@ -11,7 +11,7 @@ import request, { type Response } from 'supertest';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../apps.js';
-import { buildCredentials, expectError, useEnvironment } from '../support.js';
+import { buildCredentials, expectError, failOnInternalErrors, useEnvironment } from '../support.js';
 import { expectDocumented } from './openapi-check.js';
 import { TEST_REDIS_URL } from './rate-limit.js';
 import { reportCases } from './report.js';
@@ -316,14 +316,16 @@ export async function runLoginHardeningSuite(subject: App): Promise<void> {
   });
 
   describe(`${subject.name} account lock shared in Redis by two instances`, () => {
+    // A case during which either instance logs SWY_ERR_INTERNAL fails (support.ts).
+    const guarded = failOnInternalErrors(subject);
     let env: Environment;
     let second: StartedApp;
     beforeAll(async () => {
       const prefix = `switchyard-test:${randomUUID().slice(0, 8)}:`;
-      env = await startEnvironment(subject, pglite!, {
+      env = await startEnvironment(guarded, pglite!, {
         overrides: () => ({ ...base, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix }),
       });
-      second = await subject.start({ config: env.config, db: env.db });
+      second = await guarded.start({ config: env.config, db: env.db });
     });
     afterAll(async () => {
       await second?.close();

@@ -10,7 +10,7 @@ import {
 } from '@switchyard/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUp, type Account } from '../support.js';
+import { type Account, failOnInternalErrors, signUp } from '../support.js';
 import { reportCases } from './report.js';
 
 /** The headers every response carries, the raw ones included (helmet's, see security-headers.ts). */
@@ -260,12 +260,14 @@ export async function runParitySuite(subject: AppUnderTest): Promise<void> {
   reportCases('parity', subject.name, CASES);
 
   describe(`${subject.name} parity`, () => {
+    // A case during which the app logs SWY_ERR_INTERNAL fails (support.ts).
+    const guarded = failOnInternalErrors(subject);
     let env: Environment;
     let account: Account;
     const api = () => request(env.app.url);
 
     beforeAll(async () => {
-      env = await startEnvironment(subject, target);
+      env = await startEnvironment(guarded, target);
       account = await signUp(env.app.url);
     }, 60_000);
     afterAll(async () => {

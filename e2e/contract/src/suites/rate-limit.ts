@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { databaseTargets } from '@switchyard/persistence/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCredentials, expectError, useEnvironment } from '../support.js';
+import { buildCredentials, expectError, failOnInternalErrors, useEnvironment } from '../support.js';
 import {
   startEnvironment,
   type AppUnderTest,
@@ -102,6 +102,8 @@ export async function runRateLimitSuite(subject: AppUnderTest): Promise<void> {
   // Two in memory, and the Redis one when it runs.
   reportCases('rate limit', subject.name, skipReason && process.env['CI'] !== 'true' ? 2 : 3);
   describe(`${subject.name} rate limits, shared in Redis by two instances`, () => {
+    // A case during which either instance logs SWY_ERR_INTERNAL fails (support.ts).
+    const guarded = failOnInternalErrors(subject);
     if (skipReason && process.env['CI'] !== 'true') {
       it.skip(`(skipped: ${skipReason})`, () => {});
       return;
@@ -112,10 +114,10 @@ export async function runRateLimitSuite(subject: AppUnderTest): Promise<void> {
       if (skipReason) throw new Error(`${skipReason}; CI=true needs it`);
       // A prefix of its own, so that parallel suites on the same Redis never share counters.
       const prefix = `switchyard-test:${randomUUID().slice(0, 8)}:`;
-      env = await startEnvironment(subject, pglite!, {
+      env = await startEnvironment(guarded, pglite!, {
         overrides: overrides({ REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix }),
       });
-      second = await subject.start({ config: env.config, db: env.db });
+      second = await guarded.start({ config: env.config, db: env.db });
     });
     afterAll(async () => {
       await second?.close();

@@ -11,7 +11,14 @@ import {
 import request from 'supertest';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorBody, expectError, signUp, useEnvironment, type Account } from '../support.js';
+import {
+  type Account,
+  errorBody,
+  expectError,
+  failOnInternalErrors,
+  signUp,
+  useEnvironment,
+} from '../support.js';
 import { TEST_REDIS_URL, redisAnswers } from './rate-limit.js';
 import { reportCases } from './report.js';
 
@@ -141,6 +148,8 @@ export async function runRouteLimitsSuite(subject: AppUnderTest): Promise<void> 
   const runsRedis = !(skipReason && process.env['CI'] !== 'true');
   reportCases('route limits', subject.name, runsRedis ? 6 : 4);
   describe(`${subject.name} per-account route limits, shared in Redis by two instances`, () => {
+    // A case during which either instance logs SWY_ERR_INTERNAL fails (support.ts).
+    const guarded = failOnInternalErrors(subject);
     if (!runsRedis) {
       it.skip(`(skipped: ${skipReason})`, () => {});
       return;
@@ -151,10 +160,10 @@ export async function runRouteLimitsSuite(subject: AppUnderTest): Promise<void> 
       if (skipReason) throw new Error(`${skipReason}; CI=true needs it`);
       // A prefix of its own, so that parallel suites on the same Redis never share counters.
       const prefix = `switchyard-test:${randomUUID().slice(0, 8)}:`;
-      env = await startEnvironment(subject, pglite!, {
+      env = await startEnvironment(guarded, pglite!, {
         overrides: () => overrides({ REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix }),
       });
-      second = await subject.start({ config: env.config, db: env.db });
+      second = await guarded.start({ config: env.config, db: env.db });
     });
     afterAll(async () => {
       await second?.close();

@@ -10,7 +10,7 @@ import {
 } from '@switchyard/testing';
 import request, { type Response, type Test } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCredentials } from '../support.js';
+import { buildCredentials, failOnInternalErrors } from '../support.js';
 import { findLeak } from './leaks.js';
 import { reportCases } from './report.js';
 
@@ -166,6 +166,8 @@ function expectNoLeak(res: Response): void {
 export function runSecurityHeadersSuite(subject: AppUnderTest): void {
   reportCases('headers and error bodies', subject.name, CASES.length + OUTAGE_CASES.length);
   describe(`${subject.name} headers and error bodies`, () => {
+    // A case during which the app logs SWY_ERR_INTERNAL fails (support.ts).
+    const guarded = failOnInternalErrors(subject);
     let upstream: RunningUpstream;
     let app: StartedApp;
     let close: () => Promise<void>;
@@ -175,7 +177,7 @@ export function runSecurityHeadersSuite(subject: AppUnderTest): void {
       upstream = await startUpstream();
       const db = await openDatabase();
       const config = contractConfig(upstream, {}, await freePort());
-      app = await subject.start({ config, db });
+      app = await guarded.start({ config, db });
       close = async () => {
         await app.close();
         await db.close().catch(() => undefined);

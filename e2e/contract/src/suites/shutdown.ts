@@ -17,7 +17,7 @@ import {
   type OpenSocket,
 } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCredentials } from '../support.js';
+import { buildCredentials, internalErrorLines } from '../support.js';
 import { reportCases } from './report.js';
 
 /**
@@ -341,6 +341,8 @@ export async function runShutdownSuite(app: AppProcess): Promise<void> {
         const { exit, signalAt } = observed;
         expect({ code: exit.code, signal: exit.signal }, log()).toEqual({ code: 0, signal: null });
         expect(exit.at - signalAt).toBeLessThan(EXIT_BOUND_MS);
+        // And nothing it answered on the way was a bug's 500.
+        expect(internalErrorLines(spawned?.output ?? [])).toEqual([]);
       });
     });
   }
