@@ -7,14 +7,22 @@ import { logError, logLevelOf, type ErrorLogLevel } from '../src/index.js';
 /** The response of a request whose client hung up before the answer. */
 async function abandonedResponse(): Promise<{ res: ServerResponse; close(): Promise<void> }> {
   let gone!: (res: ServerResponse) => void;
+  let arrived!: () => void;
   const left = new Promise<ServerResponse>((resolve) => (gone = resolve));
-  const server = createServer((_req, res) => res.once('close', () => gone(res)));
+  const received = new Promise<void>((resolve) => (arrived = resolve));
+  const server = createServer((_req, res) => {
+    res.once('close', () => gone(res));
+    arrived();
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const req = request(`http://127.0.0.1:${port}/`, { agent: false });
   req.on('error', () => undefined);
   req.end();
-  setTimeout(() => req.destroy(), 50);
+  // Hang up once the server has the request: a fixed delay lost the race on a loaded machine
+  // (the client was gone before the request arrived, and no response ever closed).
+  await received;
+  req.destroy();
   const res = await left;
   return { res, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
