@@ -11,13 +11,19 @@ async function observe(
 ): Promise<boolean> {
   let seen!: (left: boolean) => void;
   const result = new Promise<boolean>((resolve) => (seen = resolve));
-  const server = createServer((_req, res) => when(res, () => seen(check(res))));
+  let arrived!: () => void;
+  const received = new Promise<void>((resolve) => (arrived = resolve));
+  const server = createServer((_req, res) => {
+    when(res, () => seen(check(res)));
+    arrived();
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const req = request(`http://127.0.0.1:${port}/`, { agent: false }, (res) => res.resume());
   req.on('error', () => undefined);
   req.end();
-  if (hangUp) setTimeout(() => req.destroy(), 50);
+  // Hang up once the server has the request (a fixed delay can lose the race under load).
+  if (hangUp) void received.then(() => req.destroy());
   const left = await result;
   req.destroy();
   server.closeAllConnections();
