@@ -8,6 +8,7 @@ export {
   NdjsonSplitter,
   ResponseLimitError,
   ndjsonLines,
+  readAtMost,
   readLimitedText,
 } from './lib/stream/ndjson.js';
 export type { NdjsonLimits, ResponseLimit } from './lib/stream/ndjson.js';

@@ -8,6 +8,7 @@ import {
   proxyRequest,
   proxyRest,
   proxyService,
+  readAtMost,
 } from '@switchyard/http-kit';
 import { upstreamFailure } from '@switchyard/domain';
 import { Router, type Request } from 'express';
@@ -33,17 +34,12 @@ function proxyParams(req: Request): Record<string, unknown> {
 
 /** The whole body, or ResponseTooLarge as soon as it passes `maxBytes` (the rest is not read). */
 async function readBounded(body: Dispatcher.ResponseData['body'], maxBytes: number) {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    length += chunk.length;
-    if (length > maxBytes) {
-      body.destroy();
-      throw new ResponseTooLarge(maxBytes);
-    }
-    chunks.push(chunk);
+  const bytes = await readAtMost(body, maxBytes);
+  if (!bytes) {
+    body.destroy();
+    throw new ResponseTooLarge(maxBytes);
   }
-  return Buffer.concat(chunks, length);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 export function proxyRoutes(routes: RouteContext): Router {

@@ -140,12 +140,26 @@ export async function readLimitedText(
   if (contentLength && Number(contentLength) > maxBytes) {
     throw new ResponseLimitError('response', maxBytes);
   }
+  const body = await readAtMost(chunks, maxBytes);
+  if (!body) throw new ResponseLimitError('response', maxBytes);
+  return decoder.decode(body);
+}
+
+/**
+ * A whole body as bytes, or `undefined` as soon as it passes `maxBytes`: the rest is never read
+ * (leaving the loop ends the iteration, which destroys a stream). The one bounded reader of the
+ * upstream clients and of express-api's buffered proxy, each throwing its own error past it.
+ */
+export async function readAtMost(
+  chunks: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+): Promise<Uint8Array | undefined> {
   const pieces: Uint8Array[] = [];
   let bytes = 0;
   for await (const chunk of chunks) {
     bytes += chunk.byteLength;
-    if (bytes > maxBytes) throw new ResponseLimitError('response', maxBytes);
+    if (bytes > maxBytes) return undefined;
     pieces.push(chunk);
   }
-  return decoder.decode(concat(pieces, bytes));
+  return concat(pieces, bytes);
 }
