@@ -1,7 +1,7 @@
 import { RequestValidator, type RouteGroup } from '@switchyard/api-spec';
 import { createServices } from '@switchyard/domain';
 import { accountLimiters, openRedis, trustProxy, type Config } from '@switchyard/runtime';
-import { type Database } from '@switchyard/persistence';
+import { sessionEvents, type Database } from '@switchyard/persistence';
 import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -73,6 +73,7 @@ export function createApp({
 }: CreateAppOptions): SwitchyardApp {
   const redis = config.REDIS_URL ? openRedis(config.REDIS_URL, logger) : undefined;
   const limiters = accountLimiters(config, redis);
+  const events = sessionEvents({ db, redis, keyPrefix: config.REDIS_KEY_PREFIX, log: logger });
   const services = createServices({
     db,
     passwords: syncPasswordHasher,
@@ -91,6 +92,9 @@ export function createApp({
     loginLimiter: limiters.login,
     maxSessionsPerAccount: config.MAX_SESSIONS_PER_ACCOUNT,
     sessionPurgeBatch: config.SESSION_PURGE_BATCH,
+    sessionCacheMaxEntries: config.SESSION_CACHE_MAX_ENTRIES,
+    sessionCacheTtlSeconds: config.SESSION_CACHE_TTL_SECONDS,
+    sessionEvents: events,
   });
   const context: AppContext = {
     config,

@@ -30,6 +30,9 @@ const dataDir = config.DATABASE_URL ? undefined : pgliteDataDir(config, 'express
 const db = await openDatabase({
   url: config.DATABASE_URL,
   dataDir,
+  poolSize: config.DB_POOL_SIZE,
+  pgliteSharedBuffersMb: config.PGLITE_SHARED_BUFFERS_MB,
+  pgliteThread: config.PGLITE_THREAD,
   onPoolError: (error) => logIdlePoolError(logger, error),
 }).catch((error: unknown) => exitWith('express-api', error, 'database', config));
 logger.info({ database: db.kind, dataDir }, describeDatabase(config, dataDir));

@@ -44,6 +44,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   const { port } = server.address() as AddressInfo;
   // #endregion guide:start
+  // Session events (other processes' log-outs): until the first subscription is answered, every
+  // request looks its session up in the database, so serving meanwhile is safe; the wait only
+  // makes the cache useful from the first request on.
+  await app.locals.context.services.sessionEvents.ready();
   // Timeouts and the connection cap, the same in every app (REQUEST_TIMEOUT_MS and the rest);
   // the check interval went to createServer above, the only place Node takes it.
   const limits = applyServerLimits(server, config);
@@ -62,8 +66,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       }, config.SHUTDOWN_TIMEOUT_MS);
       server.close(() => {
         clearTimeout(force);
-        // The rate limits' Redis connection, once no request can use it.
-        void (app.locals.context.redis?.quit() ?? Promise.resolve()).finally(resolve);
+        // The session events' listener, then the rate limits' Redis connection, once no request
+        // can use them. A quit that fails (Redis already gone) must not stop the shutdown nor
+        // surface as an unhandled rejection; close() never rejects.
+        const { redis, services } = app.locals.context;
+        const quit = services.sessionEvents.close().then(() => redis?.quit());
+        quit.then(
+          () => resolve(),
+          () => resolve(),
+        );
       });
       server.closeIdleConnections();
       // A body still arriving would hold close() until the deadline.

@@ -42,6 +42,9 @@ export async function runMain(
   const db = await openDatabase({
     url: config.DATABASE_URL,
     dataDir,
+    poolSize: config.DB_POOL_SIZE,
+    pgliteSharedBuffersMb: config.PGLITE_SHARED_BUFFERS_MB,
+    pgliteThread: config.PGLITE_THREAD,
     onPoolError: (error) => onPoolError(error),
   }).catch((error: unknown) => exitWith(name, error, 'database', config));
   const running = await start({ config, db }).catch(async (error: unknown) => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '@switchyard/api-spec';
 import { completionFor, startUpstream, type RunningUpstream } from '@switchyard/testing';
 import { UndiciUpstreamClient } from '../src/index.js';
@@ -152,6 +152,70 @@ describe('UndiciUpstreamClient.json', () => {
     controller.abort();
     const error = await failure(pending);
     expect(error.code).toBe('SWY_ERR_UPSTREAM_UNAVAILABLE');
+  });
+
+  it("never sends a call whose caller's signal has already aborted", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const error = await failure(
+      client.json({
+        service: 'model',
+        method: 'GET',
+        path: '/get?never=sent',
+        signal: controller.signal,
+      }),
+    );
+    expect(error.code).toBe('SWY_ERR_UPSTREAM_UNAVAILABLE');
+    // A call that went out would be on record before the answer: a request seen proves it sent.
+    await client.json({ service: 'model', method: 'GET', path: '/get?after=it' });
+    expect(upstream.requests.all().filter((r) => r.url.includes('never=sent'))).toEqual([]);
+  });
+
+  it("stops every call of a fan-out with one listener on the caller's signal", async () => {
+    const wide = new UndiciUpstreamClient({
+      baseUrls: { model: upstream.url, knowledge: upstream.url },
+      timeoutMs: 5_000,
+      concurrency: 20,
+      maxResponseBytes: 1 << 20,
+      maxLineBytes: 1 << 16,
+    });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const controller = new AbortController();
+      const settled = wide.fanOut(
+        Array.from(
+          { length: 20 },
+          (_, i) => () =>
+            wide.json({
+              service: 'knowledge',
+              method: 'GET',
+              path: `/get?fault=hang&i=${i}`,
+              signal: controller.signal,
+            }),
+        ),
+      );
+      await vi.waitFor(() =>
+        expect(upstream.requests.all().filter((r) => r.url.includes('fault=hang&i='))).toHaveLength(
+          20,
+        ),
+      );
+      controller.abort();
+      const outcomes = await settled;
+      await new Promise((resolve) => setImmediate(resolve));
+      // A listener per call would pass EventTarget's leak warning (10) at every ensemble message.
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+      expect(outcomes.map((o) => o.status)).toEqual(Array(20).fill('rejected'));
+      for (const o of outcomes) {
+        expect((o as PromiseRejectedResult).reason).toMatchObject({
+          code: 'SWY_ERR_UPSTREAM_UNAVAILABLE',
+        });
+      }
+    } finally {
+      process.off('warning', onWarning);
+      await wide.close();
+    }
   });
 });
 

@@ -1,5 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
 import { UpstreamError, UpstreamErrorCode, MAX_WAIT_MS } from '@switchyard/testing';
 
 /** What `main.ts` reads from the environment; documented in `.env.example`. */
@@ -26,14 +26,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): Env {
     if (value === undefined || value === '') continue;
     raw[key] = key !== 'UPSTREAM_CONTROL_TOKEN' && /^\d+$/.test(value) ? Number(value) : value;
   }
-  const config = Value.Default(EnvSchema, raw);
-  const problems = [...Value.Errors(EnvSchema, config)].map(
-    (error) => `${error.path.slice(1)}=${JSON.stringify(error.value)}: ${error.message}`,
-  );
-  if (problems.length > 0) {
+  const config = Value.Default(EnvSchema, raw) as Record<string, unknown>;
+  // One problem per variable: TypeBox reports a union once per member, then as a whole (anyOf).
+  const problems = new Map<string, string>();
+  for (const error of Value.Errors(EnvSchema, config)) {
+    const key = error.instancePath.slice(1);
+    if (problems.has(key) && error.keyword !== 'anyOf') continue;
+    problems.set(key, `${key}=${JSON.stringify(config[key])}: ${error.message}`);
+  }
+  if (problems.size > 0) {
     throw new UpstreamError(
       UpstreamErrorCode.INVALID_OPTION,
-      `invalid environment: ${problems.join('; ')}`,
+      `invalid environment: ${[...problems.values()].join('; ')}`,
     );
   }
   return config as Env;

@@ -32,3 +32,4 @@ export { runTimeoutsSuite } from './suites/timeouts.js';
 export { runRedisOutageSuite } from './suites/redis-outage.js';
 export { runStartupSuite } from './suites/startup.js';
 export { runWebSocketLimitsSuite } from './suites/websocket-limits.js';
+export { runSessionRevocationSuite } from './suites/session-revocation.js';

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets, buildAccount } from '@switchyard/persistence/testing';
-import { hashPassword, verifyPassword } from '../src/lib/auth/index.js';
-import type { Database } from '@switchyard/persistence';
-import type { UpstreamClient } from '../src/lib/upstream/index.js';
+import type { Database, SessionEvent, SessionEvents } from '@switchyard/persistence';
 import {
   createServices,
   type Limiter,
@@ -10,20 +8,7 @@ import {
   type Principal,
   type Services,
 } from '../src/lib/use-cases/index.js';
-
-const noUpstream: UpstreamClient = {
-  json: () => Promise.reject(new Error('echo needs no upstream')),
-  lines: () => {
-    throw new Error('echo needs no upstream');
-  },
-  fanOut: () => Promise.reject(new Error('echo needs no upstream')),
-};
-
-/** No lock-out here: the e2e login-hardening suite tests the real limiter. */
-const unlimited: Limiter = {
-  consume: () => Promise.resolve({ allowed: true }),
-  reset: () => Promise.resolve(),
-};
+import { testDependencies } from './support.js';
 
 const targets = await databaseTargets();
 
@@ -36,19 +21,7 @@ describe.each(targets)('use cases on $kind', (target) => {
   beforeAll(async () => {
     if (target.skipReason) return;
     db = await target.open();
-    services = createServices({
-      db,
-      passwords: { hash: hashPassword, verify: verifyPassword },
-      upstream: noUpstream,
-      ensembleSources: 1,
-      sessionTtlSeconds: 600,
-      idempotencyTtlSeconds: 86_400,
-      maxReplyChars: 100_000,
-      streamReplyTimeoutMs: 60_000,
-      loginLimiter: unlimited,
-      maxSessionsPerAccount: 10,
-      sessionPurgeBatch: 100,
-    });
+    services = createServices(testDependencies(db));
   });
   afterAll(async () => {
     await db?.close();
@@ -104,6 +77,141 @@ describe.each(targets)('use cases on $kind', (target) => {
       );
       expect(rows[0]!.password_hash).toMatch(/^scrypt\$/);
       expect(rows[0]!.password_hash).not.toContain(body.password);
+    });
+  });
+
+  describe('session cache', () => {
+    /** Counts the session lookups (the one query the cache saves) that reach the database. */
+    function counting(inner: Database): Database & { lookups: number } {
+      const counted = Object.create(inner) as Database & { lookups: number };
+      counted.lookups = 0;
+      counted.query = (text, values) => {
+        const sql = typeof text === 'string' ? text : text.text;
+        if (sql.includes('FROM sessions s JOIN accounts')) counted.lookups += 1;
+        return inner.query(text, values);
+      };
+      return counted;
+    }
+    /** Another process's channel, played by the test: it can go down and deliver events. */
+    function fakeEvents(): SessionEvents & {
+      live: boolean;
+      deliver(event: SessionEvent): void;
+      published: unknown[];
+    } {
+      let listener: (event: SessionEvent) => void = () => undefined;
+      return {
+        transport: 'redis',
+        live: true,
+        published: [],
+        async publish(revocation) {
+          this.published.push(revocation);
+        },
+        onEvent: (next) => (listener = next),
+        deliver: (event) => listener(event),
+        ready: async () => undefined,
+        close: async () => undefined,
+      };
+    }
+    function withCache(events: SessionEvents, maxEntries = 100) {
+      const counted = counting(db);
+      const built = createServices(
+        testDependencies(counted, {
+          sessionCacheMaxEntries: maxEntries,
+          sessionEvents: events,
+        }),
+      );
+      return { counted, accounts: built.accounts, sockets: built.sockets };
+    }
+    async function tokenOf(accounts: Services['accounts']): Promise<string> {
+      const body = buildAccount();
+      await accounts.signUp(body);
+      return `Bearer ${(await accounts.logIn(body)).token}`;
+    }
+
+    it_('looks a session up once, then answers from memory', async () => {
+      const { counted, accounts } = withCache(fakeEvents());
+      const auth = await tokenOf(accounts);
+      const first = await accounts.authenticate(auth);
+      for (let i = 0; i < 5; i += 1) expect(await accounts.authenticate(auth)).toEqual(first);
+      expect(counted.lookups).toBe(1);
+    });
+
+    it_('refuses a logged-out session at once, and tells the other processes', async () => {
+      const events = fakeEvents();
+      const { accounts } = withCache(events);
+      const auth = await tokenOf(accounts);
+      const principal = await accounts.authenticate(auth);
+      await accounts.logOut(principal);
+      await expect(accounts.authenticate(auth)).rejects.toMatchObject({
+        code: 'SWY_ERR_AUTH_REQUIRED',
+      });
+      expect(events.published).toEqual([{ kind: 'sessions', tokenHashes: [principal.tokenHash] }]);
+    });
+
+    it_(
+      "drops a session another process ended, and closes this process's sockets of it",
+      async () => {
+        const events = fakeEvents();
+        const { counted, accounts, sockets } = withCache(events);
+        const auth = await tokenOf(accounts);
+        const principal = await accounts.authenticate(auth);
+        const closed: number[] = [];
+        sockets.reserve(principal, 5).attach({ close: (code) => closed.push(code) });
+        // The other process deleted the row and published; this one still holds it in memory.
+        await db.query('DELETE FROM sessions WHERE token_hash = $1', [principal.tokenHash]);
+        events.deliver({ kind: 'sessions', tokenHashes: [principal.tokenHash] });
+        expect(closed).toEqual([4401]);
+        await expect(accounts.authenticate(auth)).rejects.toMatchObject({
+          code: 'SWY_ERR_AUTH_REQUIRED',
+        });
+        expect(counted.lookups).toBe(2);
+      },
+    );
+
+    it_('drops every session of an account logged out everywhere in another process', async () => {
+      const events = fakeEvents();
+      const { accounts } = withCache(events);
+      const body = buildAccount();
+      await accounts.signUp(body);
+      const tokens = [await accounts.logIn(body), await accounts.logIn(body)].map(
+        (session) => `Bearer ${session.token}`,
+      );
+      const [principal] = await Promise.all(tokens.map((t) => accounts.authenticate(t)));
+      await db.query('DELETE FROM sessions WHERE account_id = $1', [principal!.accountId]);
+      events.deliver({ kind: 'account', accountId: principal!.accountId });
+      for (const token of tokens) {
+        await expect(accounts.authenticate(token)).rejects.toMatchObject({
+          code: 'SWY_ERR_AUTH_REQUIRED',
+        });
+      }
+    });
+
+    it_(
+      'asks the database every time while the channel is down, and forgets on reset',
+      async () => {
+        const events = fakeEvents();
+        const { counted, accounts } = withCache(events);
+        const auth = await tokenOf(accounts);
+        await accounts.authenticate(auth);
+        events.live = false;
+        events.deliver({ kind: 'reset' });
+        expect(accounts.cachedSessions).toBe(0);
+        await accounts.authenticate(auth);
+        await accounts.authenticate(auth);
+        expect(counted.lookups).toBe(3);
+        // Nothing was stored while down: back up, the first request looks it up again.
+        events.live = true;
+        await accounts.authenticate(auth);
+        await accounts.authenticate(auth);
+        expect(counted.lookups).toBe(4);
+      },
+    );
+
+    it_('with SESSION_CACHE_MAX_ENTRIES=0, asks the database every time', async () => {
+      const { counted, accounts } = withCache(fakeEvents(), 0);
+      const auth = await tokenOf(accounts);
+      for (let i = 0; i < 3; i += 1) await accounts.authenticate(auth);
+      expect(counted.lookups).toBe(3);
     });
   });
 
@@ -212,20 +320,7 @@ describe.each(targets)('use cases on $kind', (target) => {
       };
     }
     const withLimiter = (messages: Limiter) =>
-      createServices({
-        db,
-        passwords: { hash: hashPassword, verify: verifyPassword },
-        upstream: noUpstream,
-        ensembleSources: 1,
-        sessionTtlSeconds: 600,
-        idempotencyTtlSeconds: 86_400,
-        maxReplyChars: 100_000,
-        streamReplyTimeoutMs: 60_000,
-        loginLimiter: unlimited,
-        maxSessionsPerAccount: 10,
-        sessionPurgeBatch: 100,
-        limiters: { messages },
-      });
+      createServices(testDependencies(db, { limiters: { messages } }));
 
     it_('spends one unit per message, none on a replay, and stores the first answer', async () => {
       const { principal } = await signedIn();

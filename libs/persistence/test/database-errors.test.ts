@@ -33,3 +33,58 @@ describe('toAppError with a PostgreSQL pool under pressure', () => {
     }
   });
 });
+
+describe.each(await databaseTargets())('a failed query on $kind', (target) => {
+  if (target.skipReason) {
+    it.skip(`(skipped: ${target.skipReason})`, () => {});
+    return;
+  }
+
+  it('leaves the database usable: the next plain and named queries run, concurrent ones too', async () => {
+    // On PGlite a unique violation used to end its one session for the next query
+    // ("Connection terminated unexpectedly"): pg-pool throws away a client after any error.
+    const db = await target.open();
+    try {
+      await db.query(
+        "INSERT INTO accounts (id, username, password_hash) VALUES ('00000000-0000-4000-8000-000000000001', 'dup', 'x')",
+      );
+      const duplicate = () =>
+        db.query(
+          "INSERT INTO accounts (id, username, password_hash) VALUES ('00000000-0000-4000-8000-000000000001', 'dup', 'x')",
+        );
+      // The next query is sent from the failure's own handler, before anything else runs: the
+      // moment the session was ended in.
+      let failure: unknown;
+      const next = await duplicate().then(
+        () => undefined,
+        (error: unknown) => {
+          failure = error;
+          return db.query('SELECT 1 AS one');
+        },
+      );
+      expect(failure).toMatchObject({ code: '23505' });
+      expect(next?.rows).toEqual([{ one: 1 }]);
+      const named = {
+        name: 'test-count-accounts',
+        text: 'SELECT count(*)::int AS n FROM accounts',
+        values: [],
+      };
+      expect((await db.query(named)).rows).toEqual([{ n: 1 }]);
+      const results = await Promise.allSettled([
+        duplicate(),
+        db.query('SELECT 2 AS two'),
+        duplicate(),
+        db.query(named),
+      ]);
+      expect(results.map((r) => r.status)).toEqual([
+        'rejected',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+      ]);
+      expect((await db.query(named)).rows).toEqual([{ n: 1 }]);
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../src/testing/index.js';
-import type { Database } from '../src/lib/db/index.js';
-import { migrate } from '../src/lib/db/index.js';
+import type { Database, NamedQuery, Queryable, QueryValues } from '../src/lib/db/index.js';
+import { migrate, openDatabase } from '../src/lib/db/index.js';
 import {
   AccountsRepository,
   ConversationsRepository,
@@ -10,11 +10,24 @@ import {
   encodeCursor,
 } from '../src/lib/repositories/index.js';
 import { buildAccount } from '../src/testing/factories.js';
+import { createServerDatabase, TEST_DATABASE_URL } from '../src/testing/databases.js';
 
 // The sessions table stores a token's hash; any fixed-length hex string serves here.
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 const targets = await databaseTargets();
+
+/** Every query a Queryable is sent, by name (a named statement) or text: one per round trip. */
+function counting(db: Queryable): Queryable & { sent: string[] } {
+  const sent: string[] = [];
+  return {
+    sent,
+    query: (text: string | NamedQuery, values?: QueryValues) => {
+      sent.push(typeof text === 'string' ? text : text.name);
+      return db.query(text, values);
+    },
+  };
+}
 
 describe.each(targets)('repositories on $kind', (target) => {
   let db: Database;
@@ -252,6 +265,142 @@ describe.each(targets)('repositories on $kind', (target) => {
     });
   });
 
+  describe('ConversationsRepository.storeExchange', () => {
+    const exchange = (accountId: string, extra: object = {}) => ({
+      accountId,
+      botId: 'echo',
+      text: 'q',
+      replyText: 'a',
+      ...extra,
+    });
+
+    it_('starts a conversation with both messages in one round trip', async () => {
+      const owner = await newAccount();
+      const db1 = counting(db);
+      const stored = await new ConversationsRepository(db1).storeExchange(exchange(owner.id));
+      expect(db1.sent).toEqual(['conversations.store-exchange-new']);
+      expect(stored).toMatchObject({
+        botId: 'echo',
+        message: { seq: 1, role: 'user', text: 'q', conversationId: stored.conversationId },
+        reply: { seq: 2, role: 'bot', text: 'a', conversationId: stored.conversationId },
+      });
+      expect(Object.keys(stored)).toEqual(['conversationId', 'botId', 'message', 'reply']);
+      // What a later read shows is what the statement answered, createdAt to the millisecond.
+      const page = await conversations.listMessages(stored.conversationId, { limit: 10 });
+      expect(page.items).toEqual([stored.message, stored.reply]);
+      expect(await conversations.findOwned(owner.id, stored.conversationId)).toMatchObject({
+        messageCount: 2,
+      });
+    });
+
+    it_(
+      'continues a conversation in one round trip, seq consecutive when exchanges race',
+      async () => {
+        const owner = await newAccount();
+        const { conversationId } = await conversations.storeExchange(exchange(owner.id));
+        const db1 = counting(db);
+        const repo = new ConversationsRepository(db1);
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            repo.storeExchange(
+              exchange(owner.id, { conversationId, text: `q${i}`, replyText: `a${i}` }),
+            ),
+          ),
+        );
+        expect(db1.sent).toEqual(Array(8).fill('conversations.store-exchange-continued'));
+        const { rows } = await db.query<{ seq: number; role: string; text: string }>(
+          'SELECT seq, role, text FROM messages WHERE conversation_id = $1 ORDER BY seq',
+          [conversationId],
+        );
+        expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 18 }, (_, i) => i + 1));
+        for (let i = 2; i < 18; i += 2) {
+          expect(rows[i]!.role).toBe('user');
+          expect(rows[i + 1]!.text).toBe(rows[i]!.text.replace('q', 'a'));
+        }
+        for (const r of results) expect(r.reply.seq).toBe(r.message.seq + 1);
+        expect((await conversations.findOwned(owner.id, conversationId))!.messageCount).toBe(18);
+      },
+    );
+
+    it_("writes nothing to another account's conversation, or another bot's", async () => {
+      const owner = await newAccount();
+      const other = await newAccount();
+      const { conversationId } = await conversations.storeExchange(exchange(owner.id));
+      await conversations.claimIdempotencyKey({
+        accountId: other.id,
+        key: 'foreign',
+        fingerprint: 'f',
+        ttlSeconds: 3_600,
+      });
+      await expect(
+        conversations.storeExchange(
+          exchange(other.id, { conversationId, idempotencyKey: 'foreign' }),
+        ),
+      ).rejects.toThrow(/does not exist/);
+      await expect(
+        conversations.storeExchange(exchange(owner.id, { conversationId, botId: 'model' })),
+      ).rejects.toThrow(/does not exist/);
+      expect((await conversations.findOwned(owner.id, conversationId))!.messageCount).toBe(2);
+      const { rows } = await db.query(
+        'SELECT response FROM idempotency_keys WHERE account_id = $1 AND key = $2',
+        [other.id, 'foreign'],
+      );
+      expect(rows).toEqual([{ response: null }]);
+    });
+
+    it_('stores the answer under the claimed key in the same statement', async () => {
+      const owner = await newAccount();
+      const input = { accountId: owner.id, key: 'k-x', fingerprint: 'f', ttlSeconds: 3_600 };
+      expect(await conversations.claimIdempotencyKey(input)).toEqual({ state: 'claimed' });
+      const db1 = counting(db);
+      const stored = await new ConversationsRepository(db1).storeExchange(
+        exchange(owner.id, { idempotencyKey: 'k-x' }),
+      );
+      expect(db1.sent).toHaveLength(1);
+      expect(await conversations.claimIdempotencyKey(input)).toEqual({
+        state: 'done',
+        fingerprint: 'f',
+        response: stored,
+      });
+    });
+
+    it_('claims a key in one round trip', async () => {
+      const owner = await newAccount();
+      const db1 = counting(db);
+      const repo = new ConversationsRepository(db1);
+      const input = { accountId: owner.id, key: 'k-once', fingerprint: 'f', ttlSeconds: 3_600 };
+      expect(await repo.claimIdempotencyKey(input)).toEqual({ state: 'claimed' });
+      expect(await repo.claimIdempotencyKey(input)).toEqual({ state: 'pending', fingerprint: 'f' });
+      expect(db1.sent).toEqual(['idempotency-keys.claim', 'idempotency-keys.claim']);
+    });
+  });
+
+  describe('named statements', () => {
+    it_('are prepared once on a connection, then only executed there', async () => {
+      const owner = await newAccount();
+      // One transaction: one connection, whose session the view describes.
+      const [before, after] = await db.transaction(async (tx) => {
+        const runs = async () => {
+          const { rows } = await tx.query<{ runs: string; prepared: Date }>(
+            `SELECT generic_plans + custom_plans AS runs, prepare_time AS prepared
+               FROM pg_prepared_statements WHERE name = 'conversations.store-exchange-new'`,
+          );
+          return rows[0];
+        };
+        const repo = new ConversationsRepository(tx);
+        const input = { accountId: owner.id, botId: 'echo', text: 'q', replyText: 'a' };
+        await repo.storeExchange(input);
+        const first = await runs();
+        await repo.storeExchange(input);
+        await repo.storeExchange(input);
+        return [first, await runs()];
+      });
+      expect(before).toBeDefined();
+      expect(Number(after!.runs)).toBe(Number(before!.runs) + 2);
+      expect(after!.prepared).toEqual(before!.prepared);
+    });
+  });
+
   describe('ConversationsRepository: idempotency keys', () => {
     const ttlSeconds = 3_600;
 
@@ -338,5 +487,37 @@ describe.each(targets)('repositories on $kind', (target) => {
       expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
       expect(await accounts.findByUsername('rolled-back')).toBeUndefined();
     });
+  });
+});
+
+describe('openDatabase on the PostgreSQL server: DB_POOL_SIZE', () => {
+  const server = targets.find((t) => t.kind === 'postgres')!;
+  const it_ = server.skipReason ? it.skip : it;
+
+  /** The server processes that answer `n` queries sent at once, each holding its connection. */
+  async function backendsFor(poolSize: number | undefined, n: number): Promise<number> {
+    const created = await createServerDatabase(TEST_DATABASE_URL);
+    const db = await openDatabase({
+      url: created.url,
+      migrate: false,
+      ...(poolSize ? { poolSize } : {}),
+    });
+    try {
+      const pids = await Promise.all(
+        Array.from({ length: n }, () =>
+          db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid, pg_sleep(0.2)'),
+        ),
+      );
+      return new Set(pids.map((r) => r.rows[0]!.pid)).size;
+    } finally {
+      await db.close();
+      await created.drop();
+    }
+  }
+
+  it_('opens at most poolSize connections, and 10 by default', async () => {
+    expect(await backendsFor(1, 4)).toBe(1);
+    expect(await backendsFor(3, 8)).toBe(3);
+    expect(await backendsFor(undefined, 12)).toBe(10);
   });
 });

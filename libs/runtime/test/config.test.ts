@@ -39,6 +39,19 @@ describe('loadConfig', () => {
     expect(lines.sort()).toEqual(['KNOWLEDGE_URL', 'MODEL_URL', 'PORT']);
   });
 
+  it('says per setting what is wrong: missing, not allowed, or not one of the choices', () => {
+    expect(() => loadConfig({ MODEL_URL: required.MODEL_URL })).toThrow(
+      /^Invalid configuration:\n {2}KNOWLEDGE_URL: is required$/,
+    );
+    expect(() => loadConfig({ ...required, LOG_LEVEL: 'loud' })).toThrow(
+      /\n {2}LOG_LEVEL: must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent"$/,
+    );
+    const extra = JSON.stringify({ s: { url: 'http://x', paths: ['/'], extra: 1 } });
+    expect(() => loadConfig({ ...required, PROXY_SERVICES: extra })).toThrow(
+      /\n {2}PROXY_SERVICES\.s\.extra: is not allowed$/,
+    );
+  });
+
   it('refuses PROXY_SERVICES that is not JSON or names a service badly', () => {
     expect(() => loadConfig({ ...required, PROXY_SERVICES: '{nope' })).toThrow(
       /PROXY_SERVICES: is not valid JSON/,
@@ -46,12 +59,43 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({ ...required, PROXY_SERVICES: '{"Bad Name":{"url":"http://x"}}' }),
     ).toThrow(ConfigError);
+    expect(() =>
+      loadConfig({ ...required, PROXY_SERVICES: '{"Bad Name":{"url":"http://x"}}' }),
+    ).toThrow(/\n {2}PROXY_SERVICES\.Bad Name: is not allowed/);
   });
 
-  it('takes ENSEMBLE_SOURCES up to 32 and refuses 33', () => {
-    expect(loadConfig({ ...required, ENSEMBLE_SOURCES: '32' }).ENSEMBLE_SOURCES).toBe(32);
-    expect(() => loadConfig({ ...required, ENSEMBLE_SOURCES: '33' })).toThrow(/ENSEMBLE_SOURCES/);
+  it('takes ENSEMBLE_SOURCES up to 100 and refuses 101', () => {
+    expect(loadConfig({ ...required, ENSEMBLE_SOURCES: '100' }).ENSEMBLE_SOURCES).toBe(100);
+    expect(() => loadConfig({ ...required, ENSEMBLE_SOURCES: '101' })).toThrow(/ENSEMBLE_SOURCES/);
     expect(() => loadConfig({ ...required, ENSEMBLE_SOURCES: '0' })).toThrow(/ENSEMBLE_SOURCES/);
+  });
+
+  it('takes DB_POOL_SIZE from 1 to 1000, 10 by default', () => {
+    expect(loadConfig(required).DB_POOL_SIZE).toBe(10);
+    expect(loadConfig({ ...required, DB_POOL_SIZE: '1' }).DB_POOL_SIZE).toBe(1);
+    expect(loadConfig({ ...required, DB_POOL_SIZE: '1000' }).DB_POOL_SIZE).toBe(1000);
+    expect(() => loadConfig({ ...required, DB_POOL_SIZE: '0' })).toThrow(/DB_POOL_SIZE/);
+    expect(() => loadConfig({ ...required, DB_POOL_SIZE: '1001' })).toThrow(/DB_POOL_SIZE/);
+  });
+
+  it('takes PGLITE_THREAD main or worker, default main', () => {
+    expect(loadConfig(required).PGLITE_THREAD).toBe('main');
+    expect(loadConfig({ ...required, PGLITE_THREAD: 'worker' }).PGLITE_THREAD).toBe('worker');
+    expect(() => loadConfig({ ...required, PGLITE_THREAD: 'thread' })).toThrow(/PGLITE_THREAD/);
+  });
+
+  it('takes PGLITE_SHARED_BUFFERS_MB from 1 to 1024, default 16', () => {
+    expect(loadConfig(required).PGLITE_SHARED_BUFFERS_MB).toBe(16);
+    expect(
+      loadConfig({ ...required, PGLITE_SHARED_BUFFERS_MB: '1' }).PGLITE_SHARED_BUFFERS_MB,
+    ).toBe(1);
+    expect(
+      loadConfig({ ...required, PGLITE_SHARED_BUFFERS_MB: '1024' }).PGLITE_SHARED_BUFFERS_MB,
+    ).toBe(1024);
+    for (const bad of ['0', '1025'])
+      expect(() => loadConfig({ ...required, PGLITE_SHARED_BUFFERS_MB: bad })).toThrow(
+        /PGLITE_SHARED_BUFFERS_MB/,
+      );
   });
 
   it('bounds the per-account budgets and the idempotency window, with safe defaults', () => {

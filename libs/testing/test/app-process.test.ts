@@ -88,8 +88,9 @@ describe('spawnProcess', () => {
   });
 
   it('stops with SIGTERM and resolves with the exit', async () => {
-    const p = track(spawnProcess({ name: 'idle', entry: FIXTURE }));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const p = track(spawnProcess({ name: 'idle', entry: FIXTURE, env: { FIXTURE_SAY: 'up' } }));
+    // Once it has spoken, its SIGTERM handler is in place (a fixed wait lost that race under load).
+    await waitForOutput(p, 'up');
     expect((await p.stop()).code).toBe(0);
     // Stopping again answers at once with the same exit.
     expect((await p.stop()).code).toBe(0);
@@ -143,9 +144,11 @@ describe('spawnApp', () => {
       name: 'never',
       entry: FIXTURE,
       env: { READY_AFTER_MS: '60000', FIXTURE_SAY: 'still starting' },
-      ready: { timeoutMs: 300 },
+      // Long enough for the fixture to start and speak on a loaded CI machine (300 ms was not:
+      // the error then held no output yet); the app never gets ready, so the wait always ends.
+      ready: { timeoutMs: 3_000 },
     });
-    await expect(attempt).rejects.toThrow(/not ready within 300 ms never:\nstill starting/);
+    await expect(attempt).rejects.toThrow(/not ready within 3000 ms never:\nstill starting/);
   });
 
   it('throws with the output when the app exits before it is ready', async () => {

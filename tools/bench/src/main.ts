@@ -11,13 +11,23 @@ import { SLOW_UPSTREAM_MS } from './lib/context.js';
 import { Fleet } from './lib/fleet.js';
 import { describeMachine } from './lib/machine.js';
 import { APPS, appEntry, DataDirs, WORKSPACE } from './lib/processes.js';
+import {
+  defaultMajors,
+  parseMajors,
+  parseNodePaths,
+  resolveNode,
+  type NodeBinary,
+} from './lib/node-versions.js';
 import { log, step } from './lib/progress.js';
 import { writeReport } from './lib/report.js';
+import { parseClients } from './lib/wrk.js';
 import { attribution } from './scenarios/attribution.js';
 import { blocking } from './scenarios/blocking.js';
 import { dispatch } from './scenarios/dispatch.js';
 import { fanout } from './scenarios/fanout.js';
+import { nodeVersions } from './scenarios/node-versions.js';
 import { startup } from './scenarios/startup.js';
+import { threadpool } from './scenarios/threadpool.js';
 import { throughput } from './scenarios/throughput.js';
 
 export const scenarios: readonly Scenario[] = [
@@ -27,6 +37,8 @@ export const scenarios: readonly Scenario[] = [
   dispatch,
   startup,
   attribution,
+  nodeVersions,
+  threadpool,
 ];
 
 const USAGE = `Usage: node --import tsx --conditions=@switchyard/source tools/bench/src/main.ts [flags]
@@ -37,7 +49,14 @@ const USAGE = `Usage: node --import tsx --conditions=@switchyard/source tools/be
   --rounds <n>       interleaved runs per figure (default 5, --quick 3, --smoke 1)
   --duration <s>     whole seconds per load run (default 10, --quick 1, --smoke 1)
   --postgres <url>   PostgreSQL server for the database variants
-                     (default TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test)`;
+                     (default TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test)
+  --node <majors>    Node versions for the node scenario, e.g. 20,22,24,26 (default: this
+                     Node, 24 and 26, and 22 in full runs; --smoke: this Node and one cached)
+  --node-path <m=p>  the binary for a major, e.g. 24=/opt/node24/bin/node (repeatable, or
+                     comma-separated); else the cache, else fetched from the npm registry
+  --client <c>       load client: autocannon or wrk, for all scenarios or per scenario
+                     (node=wrk,throughput=autocannon); default autocannon, and wrk for the
+                     node scenario and the light routes of throughput when wrk is installed`;
 
 async function parseOptions(argv: string[]): Promise<Options & { postgres: string }> {
   const { values } = parseArgs({
@@ -50,6 +69,9 @@ async function parseOptions(argv: string[]): Promise<Options & { postgres: strin
       rounds: { type: 'string' },
       duration: { type: 'string' },
       postgres: { type: 'string' },
+      node: { type: 'string' },
+      'node-path': { type: 'string', multiple: true },
+      client: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -74,11 +96,36 @@ async function parseOptions(argv: string[]): Promise<Options & { postgres: strin
     durationS: Number(values.duration ?? { full: 10, quick: 1, smoke: 1 }[mode]),
     warmupRequests: { full: 0, quick: 300, smoke: 100 }[mode],
     command: `npx nx run @switchyard/bench:bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
+    nodes:
+      only.length && !only.includes('node')
+        ? []
+        : await resolveNodes(mode, values.node, values['node-path'] ?? []),
+    clients: parseClients(values.client),
     postgres:
       values.postgres ??
       process.env['TEST_DATABASE_URL'] ??
       'postgres://postgres@127.0.0.1:5432/test',
   };
+}
+
+/** The node scenario's binaries, resolved (and fetched when missing) before anything starts. */
+async function resolveNodes(
+  mode: Options['mode'],
+  majors: string | undefined,
+  paths: readonly string[],
+): Promise<NodeBinary[]> {
+  const wanted = majors ? parseMajors(majors) : await defaultMajors(mode);
+  const given = parseNodePaths(paths);
+  const nodes: NodeBinary[] = [];
+  for (const major of wanted.sort((a, b) => a - b)) {
+    nodes.push(
+      await step(`resolve Node ${major}`, () =>
+        resolveNode(major, { paths: given, allowFetch: mode !== 'smoke' || !!majors }),
+      ),
+    );
+  }
+  log(`  Node versions: ${nodes.map((n) => `${n.version} (${n.source})`).join(', ')}`);
+  return nodes;
 }
 
 /**

@@ -1,5 +1,6 @@
 // Keeps the bench from rotting: every scenario runs for a second or two (--smoke) in a child
-// process, and the report must name each one with numbers in its table. No timing is asserted:
+// process, and the report must name each one with numbers in its table. The node scenario runs
+// on this Node and at most one other already in the cache (never downloaded here). No timing is asserted:
 // figures from a shared CI machine mean nothing, only that they were produced.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
@@ -48,6 +49,9 @@ describe('bench --smoke', () => {
       expect(section).toMatch(/^\|[^|\n]+\|.*\d/m);
       expect(section).toMatch(/!\[[^\]]+\]\(benchmarks\/[\w-]+\.svg\)/);
     }
+    // The node scenario names each binary it measured by its exact version, the machine's first.
+    const node = sections.find((s) => s.startsWith(scenarioTitles.node));
+    expect(node).toContain(`Node ${process.version} (machine`);
     const charts = await readdir(path.join(out, 'benchmarks'));
     expect(charts.length).toBeGreaterThanOrEqual(Object.keys(scenarioTitles).length);
     for (const chart of charts) {

@@ -86,3 +86,43 @@ export function syncMarkdown(markdown: string, read: (file: string) => string): 
   }
   return { text, stale, embeds };
 }
+
+// A generated block is Markdown that a function of the repository writes, between
+//
+//   <!-- generated: feature-map -->
+//   ...the function's output, written by `npm run docs:fragments`...
+//   <!-- /generated -->
+//
+// (the guide's "Map your app" table is the feature map's rows rendered).
+const GENERATED = /<!-- generated: ([\w-]+) -->\n[\s\S]*?<!-- \/generated -->/g;
+
+/** A Markdown table's lines without the padding and the dashes' length Prettier chooses. */
+const padless = (text: string) =>
+  text
+    .split('\n')
+    .map((line) =>
+      line.startsWith('|') ? line.replace(/ *\| */g, '|').replace(/\|:?-+:?(?=\|)/g, '|-') : line,
+    )
+    .join('\n');
+
+/** What writes each kind of generated block, given the page it is on (from the repository root). */
+export type Generators = Readonly<Record<string, (page: string) => string>>;
+
+/** Rewrites every generated block of `markdown`; `stale` names those that differed. */
+export function syncGenerated(
+  markdown: string,
+  page: string,
+  generators: Generators,
+): { readonly text: string; readonly stale: readonly string[] } {
+  const stale: string[] = [];
+  const text = markdown.replace(GENERATED, (whole, name: string) => {
+    const generate = generators[name];
+    if (!generate) throw new FragmentError(`no generator for <!-- generated: ${name} -->`);
+    const block = `<!-- generated: ${name} -->\n\n${generate(page).trim()}\n\n<!-- /generated -->`;
+    // Prettier pads a table's cells after the block is written: the same table either way.
+    if (padless(block) === padless(whole)) return whole;
+    stale.push(name);
+    return block;
+  });
+  return { text, stale };
+}

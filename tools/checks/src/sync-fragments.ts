@@ -3,7 +3,9 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FragmentError, syncMarkdown } from './fragments.js';
+import { FEATURES, renderMap } from '@switchyard/feature-map';
+import * as prettier from 'prettier';
+import { FragmentError, syncGenerated, syncMarkdown, type Generators } from './fragments.js';
 
 export const WORKSPACE = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -17,6 +19,11 @@ export function docFiles(): string[] {
 
 export const readSource = (file: string) => readFileSync(path.join(WORKSPACE, file), 'utf8');
 
+/** The generated blocks the docs may hold. */
+export const GENERATORS: Generators = {
+  'feature-map': (page) => renderMap(FEATURES, page),
+};
+
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]);
 if (isMain) {
   const check = process.argv.includes('--check');
@@ -24,8 +31,10 @@ if (isMain) {
   for (const doc of docFiles()) {
     const before = readSource(doc);
     let result: ReturnType<typeof syncMarkdown>;
+    let generated: ReturnType<typeof syncGenerated>;
     try {
       result = syncMarkdown(before, readSource);
+      generated = syncGenerated(result.text, doc, GENERATORS);
     } catch (error) {
       if (!(error instanceof FragmentError)) throw error;
       console.error(`${doc}: ${error.message}`);
@@ -33,8 +42,14 @@ if (isMain) {
       continue;
     }
     for (const e of result.stale) console.log(`${doc}: ${e.file}#${e.region} is stale`);
-    stale += result.stale.length;
-    if (!check && result.text !== before) writeFileSync(path.join(WORKSPACE, doc), result.text);
+    for (const name of generated.stale) console.log(`${doc}: the generated ${name} is stale`);
+    stale += result.stale.length + generated.stale.length;
+    if (!check && generated.text !== before) {
+      // Formatted as `prettier --check` wants it: a generated table comes out unpadded.
+      const file = path.join(WORKSPACE, doc);
+      const options = await prettier.resolveConfig(file);
+      writeFileSync(file, await prettier.format(generated.text, { ...options, filepath: file }));
+    }
   }
   if (check && stale) process.exitCode = 1;
   else if (!check)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extractRegion, FragmentError, syncMarkdown } from '../src/fragments.js';
-import { docFiles, readSource } from '../src/sync-fragments.js';
+import { extractRegion, FragmentError, syncGenerated, syncMarkdown } from '../src/fragments.js';
+import { docFiles, GENERATORS, readSource } from '../src/sync-fragments.js';
 
 const source = [
   'import x from "y";',
@@ -58,9 +58,30 @@ describe('syncMarkdown()', () => {
   });
 });
 
+describe('syncGenerated()', () => {
+  const generators = { hello: (page: string) => `hello from ${page}` };
+  const block = (body: string) =>
+    `A.\n\n<!-- generated: hello -->\n\n${body}\n\n<!-- /generated -->\n`;
+
+  it('rewrites a generated block from its generator and names it when it was stale', () => {
+    const result = syncGenerated(block('old'), 'docs/x.md', generators);
+    expect(result.text).toBe(block('hello from docs/x.md'));
+    expect(result.stale).toEqual(['hello']);
+    expect(syncGenerated(result.text, 'docs/x.md', generators).stale).toEqual([]);
+  });
+
+  it('throws a FragmentError for a block no generator writes', () => {
+    expect(() => syncGenerated(block('x'), 'docs/x.md', {})).toThrow(FragmentError);
+  });
+});
+
 describe('the docs in this repository', () => {
   it.each(docFiles())('%s embeds every fragment exactly as its source has it', (file) => {
     const result = syncMarkdown(readSource(file), readSource);
     expect(result.stale, 'run `npm run docs:fragments`').toEqual([]);
+    expect(
+      syncGenerated(result.text, file, GENERATORS).stale,
+      'run `npm run docs:fragments`',
+    ).toEqual([]);
   });
 });

@@ -1,19 +1,17 @@
-import type { ApiRoute, RequestPart, RequestValidator, Validate } from '@switchyard/api-spec';
+import type {
+  ApiRoute,
+  RequestPart,
+  RequestValidator,
+  RoutePart,
+  Validate,
+} from '@switchyard/api-spec';
 import type { Request, RequestHandler, Response } from 'express';
-
-/** The TypeScript type of a TypeBox schema, read from its phantom `static` member. */
-type StaticOf<S> = S extends { readonly static: infer T } ? T : never;
-type PartOf<R extends ApiRoute, K extends 'params' | 'querystring' | 'body'> = R['schema'] extends {
-  readonly [P in K]: infer S;
-}
-  ? StaticOf<S>
-  : undefined;
 
 /** The checked (coerced, defaulted) request parts of a route, typed from its schemas. */
 export interface Validated<R extends ApiRoute> {
-  readonly params: PartOf<R, 'params'>;
-  readonly query: PartOf<R, 'querystring'>;
-  readonly body: PartOf<R, 'body'>;
+  readonly params: RoutePart<R, 'params'>;
+  readonly query: RoutePart<R, 'querystring'>;
+  readonly body: RoutePart<R, 'body'>;
 }
 
 export interface ValidateOptions {

@@ -46,6 +46,66 @@ function isSuccess(status: number): boolean {
 }
 
 /**
+ * The calls running under each caller's signal. One listener per caller signal, however many
+ * calls it carries: a fan-out of K calls adding K listeners would pass EventTarget's leak
+ * warning (10) at every ensemble message.
+ */
+const callsOf = new WeakMap<AbortSignal, Set<AbortController>>();
+
+function follow(caller: AbortSignal, call: AbortController): void {
+  if (caller.aborted) return call.abort(caller.reason);
+  let calls = callsOf.get(caller);
+  if (!calls) {
+    const running = new Set<AbortController>();
+    calls = running;
+    callsOf.set(caller, running);
+    caller.addEventListener(
+      'abort',
+      () => {
+        for (const c of running) c.abort(caller.reason);
+        running.clear();
+      },
+      { once: true },
+    );
+  }
+  calls.add(call);
+}
+
+/**
+ * One call's signal: aborted by its deadline or by the caller's signal, whichever comes first,
+ * with the reasons `AbortSignal.any([caller, AbortSignal.timeout(ms)])` gives. Those two cost
+ * a new signal, a weak reference and a timer that outlives the call by the whole timeout, per
+ * call (measured: about 40 % of a fan-out's CPU, most of it in the garbage collector); this is
+ * one controller and one timer, both let go as soon as the call settles (`done`).
+ */
+class CallSignal {
+  readonly #controller = new AbortController();
+  readonly #timer: NodeJS.Timeout;
+  readonly #caller: AbortSignal | undefined;
+
+  constructor(timeoutMs: number, caller: AbortSignal | undefined) {
+    this.#caller = caller;
+    this.#timer = setTimeout(() => {
+      this.#controller.abort(
+        new DOMException('The operation was aborted due to timeout', 'TimeoutError'),
+      );
+    }, timeoutMs);
+    // Like AbortSignal.timeout: a pending deadline alone does not keep the process alive.
+    this.#timer.unref();
+    if (caller) follow(caller, this.#controller);
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  done(): void {
+    clearTimeout(this.#timer);
+    if (this.#caller) callsOf.get(this.#caller)?.delete(this.#controller);
+  }
+}
+
+/**
  * The bots' outbound HTTP over undici: one keep-alive Agent (a connection pool per origin), with
  * undici's own header and body timers, and failures mapped to the API's upstream errors.
  */
@@ -75,27 +135,30 @@ export class UndiciUpstreamClient implements ClosableUpstreamClient {
   async json<T>(upstream: UpstreamRequest): Promise<T> {
     // A whole call gets UPSTREAM_TIMEOUT_MS, not only each phase of it; the caller's signal
     // (the client went away) still cancels it.
-    const deadline = AbortSignal.timeout(this.#timeoutMs);
-    const signal = upstream.signal ? AbortSignal.any([upstream.signal, deadline]) : deadline;
-    const response = await this.#send(upstream, signal, 'application/json');
-    let text: string;
+    const call = new CallSignal(this.#timeoutMs, upstream.signal);
     try {
-      // Read up to UPSTREAM_MAX_RESPONSE_BYTES and no further: past it the body is destroyed,
-      // which aborts the call, and nothing of it is kept.
-      text = await readLimitedText(
-        response.body as AsyncIterable<Buffer>,
-        this.#limits.maxBytes,
-        headerOf(response.headers['content-length']),
-      );
-    } catch (error) {
-      throw upstreamError(upstream, error);
+      const response = await this.#send(upstream, call.signal, 'application/json');
+      let text: string;
+      try {
+        // Read up to UPSTREAM_MAX_RESPONSE_BYTES and no further: past it the body is destroyed,
+        // which aborts the call, and nothing of it is kept.
+        text = await readLimitedText(
+          response.body as AsyncIterable<Buffer>,
+          this.#limits.maxBytes,
+          headerOf(response.headers['content-length']),
+        );
+      } catch (error) {
+        throw upstreamError(upstream, error);
+      } finally {
+        if (!response.body.destroyed) response.body.destroy();
+      }
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        throw badUpstreamResponse(upstream.service, response.statusCode);
+      }
     } finally {
-      if (!response.body.destroyed) response.body.destroy();
-    }
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw badUpstreamResponse(upstream.service, response.statusCode);
+      call.done();
     }
   }
 

@@ -32,8 +32,11 @@ export default fp(errorsPlugin, { name: 'errors', fastify: '5.x' });
  */
 const routeNotFoundHook: FastifyPluginAsync = async (app) => {
   // #region guide:not-found-hook
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.is404) return sendError(reply, routeNotFound(request));
+  // A callback hook (every request runs it): once it has answered, it does not call done(),
+  // so no later hook, body parser or handler runs.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.is404) sendError(reply, routeNotFound(request));
+    else done();
   });
   // #endregion guide:not-found-hook
 };

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { createServices, type Services } from '@switchyard/domain';
 import { accountLimiters } from '@switchyard/runtime';
-import type { Database } from '@switchyard/persistence';
+import { sessionEvents, type Database } from '@switchyard/persistence';
 import { asyncPasswordHasher } from '../adapters/async-password-hasher.js';
 
 declare module 'fastify' {
@@ -20,6 +20,16 @@ export interface ServicesPluginOptions {
 const servicesPlugin: FastifyPluginAsync<ServicesPluginOptions> = async (app, { db }) => {
   // app.redis: the rate-limit plugin's client (REDIS_URL), shared with the bridge's Express side.
   const limiters = accountLimiters(app.config, app.redis);
+  // Sessions ended by other instances and workers (Redis pub/sub or LISTEN/NOTIFY): until the
+  // first subscription is answered, the session cache stays out of the way.
+  const events = sessionEvents({
+    db,
+    redis: app.redis,
+    keyPrefix: app.config.REDIS_KEY_PREFIX,
+    log: app.log,
+  });
+  await events.ready();
+  app.addHook('onClose', () => events.close());
   app.decorate(
     'services',
     createServices({
@@ -35,6 +45,9 @@ const servicesPlugin: FastifyPluginAsync<ServicesPluginOptions> = async (app, { 
       loginLimiter: limiters.login,
       maxSessionsPerAccount: app.config.MAX_SESSIONS_PER_ACCOUNT,
       sessionPurgeBatch: app.config.SESSION_PURGE_BATCH,
+      sessionCacheMaxEntries: app.config.SESSION_CACHE_MAX_ENTRIES,
+      sessionCacheTtlSeconds: app.config.SESSION_CACHE_TTL_SECONDS,
+      sessionEvents: events,
     }),
   );
 };

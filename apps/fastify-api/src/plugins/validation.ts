@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest, preParsingHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, RequestValidator, type RequestPart } from '@switchyard/api-spec';
 import { refusedJsonBody } from '@switchyard/http-kit';
@@ -77,11 +77,14 @@ const validationPlugin: FastifyPluginAsync = async (app) => {
   // Before the body is read, for the routes that take one: a charset other than UTF-8 or a
   // Content-Encoding other than identity is a 415, as in express-api (refusedJsonBody in
   // @switchyard/http-kit). Fastify alone would read latin1 as UTF-8 and gzip as JSON text.
-  app.addHook('preParsing', async (request, _reply, payload) => {
-    if (request.routeOptions.schema?.body === undefined || !hasBody(request)) return payload;
-    const refused = refusedJsonBody(request.headers);
-    if (refused) throw refused;
-    return payload;
+  // A hook of those routes only (added as each is declared), so that a route without a body
+  // schema, GET /v1/bots among them, runs no hook for it; synchronous work, so no promise.
+  const refuseOtherCodings: preParsingHookHandler = (request, _reply, payload, done) => {
+    done(hasBody(request) ? (refusedJsonBody(request.headers) ?? null) : null, payload);
+  };
+  app.addHook('onRoute', (route) => {
+    if (route.schema?.body === undefined) return;
+    route.preParsing = [refuseOtherCodings, ...[route.preParsing ?? []].flat()];
   });
 };
 

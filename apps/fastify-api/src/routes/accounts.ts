@@ -1,10 +1,10 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { apiRoutes, type CreateAccountBody, type CreateSessionBody } from '@switchyard/api-spec';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { apiRoutes } from '@switchyard/api-spec';
 import { fromTable } from '../lib/api-route.js';
 
 /** Accounts and the sessions that log them in. */
-const accountsRoutes: FastifyPluginAsync = async (app) => {
-  app.route<{ Body: CreateAccountBody }>({
+const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.route({
     ...fromTable(app, apiRoutes.createAccount),
     handler: async (request, reply) => {
       const account = await app.services.accounts.signUp(request.body);
@@ -12,7 +12,7 @@ const accountsRoutes: FastifyPluginAsync = async (app) => {
     },
   });
 
-  app.route<{ Body: CreateSessionBody }>({
+  app.route({
     ...fromTable(app, apiRoutes.createSession),
     handler: async (request, reply) => {
       const session = await app.services.accounts.logIn(request.body);

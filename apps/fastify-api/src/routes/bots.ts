@@ -1,14 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify';
-import {
-  apiRoutes,
-  idempotencyKeyOf,
-  type BotIdParams,
-  type PostMessageBody,
-} from '@switchyard/api-spec';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { apiRoutes, idempotencyKeyOf } from '@switchyard/api-spec';
 import { clientGone } from '@switchyard/http-kit';
 import { fromTable } from '../lib/api-route.js';
 
-const botsRoutes: FastifyPluginAsync = async (app) => {
+const botsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // #region guide:list-bots
   app.route({
     ...fromTable(app, apiRoutes.listBots),
@@ -16,8 +11,11 @@ const botsRoutes: FastifyPluginAsync = async (app) => {
   });
   // #endregion guide:list-bots
 
-  app.route<{ Params: BotIdParams; Body: PostMessageBody }>({
+  // #region guide:typed-route
+  app.route({
     ...fromTable(app, apiRoutes.postMessage),
+    // request.params, request.body and what reply.code(201).send() takes are typed from the
+    // route's schemas (the TypeBox type provider): no request generics to keep in step.
     handler: async (request, reply) => {
       const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
       // A client that hangs up cancels the bot's upstream calls instead of leaving them to run.
@@ -31,6 +29,7 @@ const botsRoutes: FastifyPluginAsync = async (app) => {
       return reply.code(201).send(result);
     },
   });
+  // #endregion guide:typed-route
 };
 
 export default botsRoutes;

@@ -1,14 +1,14 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { apiRoutes, type ConversationIdParams, type CursorQuery } from '@switchyard/api-spec';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { apiRoutes } from '@switchyard/api-spec';
 import { fromTable } from '../lib/api-route.js';
 
-const conversationsRoutes: FastifyPluginAsync = async (app) => {
-  app.route<{ Querystring: CursorQuery }>({
+const conversationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.route({
     ...fromTable(app, apiRoutes.listConversations),
     handler: async (request) => app.services.conversations.list(request.principal, request.query),
   });
 
-  app.route<{ Params: ConversationIdParams; Querystring: CursorQuery }>({
+  app.route({
     ...fromTable(app, apiRoutes.listMessages),
     handler: async (request) =>
       app.services.conversations.messages(request.principal, request.params.id, request.query),

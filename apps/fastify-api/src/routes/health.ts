@@ -1,11 +1,11 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError, apiRoutes } from '@switchyard/api-spec';
 import { fromTable } from '../lib/api-route.js';
 
-const healthRoutes: FastifyPluginAsync = async (app) => {
+const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.route({
     ...fromTable(app, apiRoutes.health),
-    handler: async () => ({ status: 'ok' }),
+    handler: async () => ({ status: 'ok' as const }),
   });
 
   app.route({
@@ -17,7 +17,7 @@ const healthRoutes: FastifyPluginAsync = async (app) => {
       } catch (error) {
         throw new AppError('SWY_ERR_NOT_READY', { cause: error });
       }
-      return { status: 'ready', database: db.kind };
+      return { status: 'ready' as const, database: db.kind };
     },
   });
 };

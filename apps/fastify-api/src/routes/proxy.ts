@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import { apiRoutes } from '@switchyard/api-spec';
 import { pipeline } from 'node:stream';
@@ -16,17 +16,12 @@ import { upstreamFailure } from '@switchyard/domain';
 import { fromTable } from '../lib/api-route.js';
 import { withIdleTimeout } from '../lib/idle-timeout.js';
 
-interface ProxyParams {
-  readonly service: string;
-  readonly '*': string;
-}
-
 function timedOut(ms: number, what: string): DOMException {
   return new DOMException(`No ${what} within ${ms} ms`, 'TimeoutError');
 }
 
 // MIGRATION(buffered-proxy) after: the upstream body is streamed to the client as it arrives; see docs/migration-guide.md#buffered-proxy
-const proxyRoutes: FastifyPluginAsync = async (app) => {
+const proxyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { PROXY_SERVICES, PROXY_TIMEOUT_MS, PROXY_MAX_RESPONSE_BYTES: maxBytes } = app.config;
   // Per process: with WEB_CONCURRENCY workers an account may have that many times as many.
   const inFlight = new InFlightLimit(app.config.PROXY_MAX_CONCURRENT_PER_ACCOUNT);
@@ -35,7 +30,7 @@ const proxyRoutes: FastifyPluginAsync = async (app) => {
   const agent = new Agent({ keepAliveTimeout: 10_000, connect: { timeout: PROXY_TIMEOUT_MS } });
   app.addHook('onClose', () => agent.destroy());
 
-  app.route<{ Params: ProxyParams }>({
+  app.route({
     ...fromTable(app, apiRoutes.proxy),
     handler: async (request, reply) => {
       // PROXY_RATE_MAX per account (429 past it), before anything is forwarded.
@@ -77,7 +72,9 @@ const proxyRoutes: FastifyPluginAsync = async (app) => {
         throw new ResponseTooLarge(maxBytes);
       }
 
-      reply.code(upstream.statusCode);
+      // Whatever status the upstream answered with: `reply.code()` takes only the table's
+      // statuses (its type comes from the schema), and a proxy passes the others through too.
+      reply.statusCode = upstream.statusCode;
       for (const header of FORWARDED_RESPONSE_HEADERS) {
         const value = upstream.headers[header];
         if (value !== undefined) reply.header(header, value);

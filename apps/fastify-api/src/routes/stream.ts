@@ -1,20 +1,21 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { apiRoutes, type BotIdParams } from '@switchyard/api-spec';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { apiRoutes } from '@switchyard/api-spec';
 import { serveStream, type SocketLease } from '@switchyard/domain';
 import { logError, upgradeRequired } from '@switchyard/http-kit';
 import { fromTable } from '../lib/api-route.js';
 
 // MIGRATION(websocket) after: @fastify/websocket route behind the same auth hook, frames handled in order; see docs/migration-guide.md#websocket
 // #region guide:websocket
-const streamRoutes: FastifyPluginAsync = async (app) => {
+const streamRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // The place each upgrade took among its account's WS_MAX_SOCKETS_PER_ACCOUNT.
   const leases = new WeakMap<FastifyRequest, SocketLease>();
-  app.route<{ Params: BotIdParams }>({
+  app.route({
     // onRequest: the same authenticate hook as the HTTP routes, so no token → 401 before upgrade.
     ...fromTable(app, apiRoutes.stream),
     websocket: true,
     // After params validation, still before the upgrade: an unknown bot is a plain HTTP 404.
-    preHandler: async (request: FastifyRequest<{ Params: BotIdParams }>) => {
+    preHandler: async (request) => {
       app.services.chat.requireBot(request.params.botId);
       if (!request.ws) throw upgradeRequired();
       // Last, so that only an upgrade that will be accepted takes a place (429 past the cap).

@@ -43,8 +43,9 @@ const LEVEL = { debug: 20, info: 30, warn: 40, error: 50 } as const;
 function faultyDatabase(db: Database, faults: { ping: boolean; bug: boolean }): Database {
   return {
     kind: db.kind,
-    query: ((text: string, values?: readonly unknown[]) =>
-      faults.bug && /\bconversations\b/.test(text)
+    query: ((text: Parameters<Database['query']>[0], values?: readonly unknown[]) =>
+      // A named statement (the repositories' prepared ones) carries its SQL in `text`.
+      faults.bug && /\bconversations\b/.test(typeof text === 'string' ? text : text.text)
         ? Promise.reject(new TypeError('injected: a bug in the conversations query'))
         : db.query(text, values)) as Database['query'],
     transaction: (work) => db.transaction(work),

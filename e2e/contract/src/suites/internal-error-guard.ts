@@ -10,8 +10,9 @@ import { reportCases } from './report.js';
 function buggyConversations(db: Database, bug: { on: boolean }): Database {
   return {
     kind: db.kind,
-    query: ((text: string, values?: readonly unknown[]) =>
-      bug.on && /\bconversations\b/.test(text)
+    query: ((text: Parameters<Database['query']>[0], values?: readonly unknown[]) =>
+      // A named statement (the repositories' prepared ones) carries its SQL in `text`.
+      bug.on && /\bconversations\b/.test(typeof text === 'string' ? text : text.text)
         ? Promise.reject(new TypeError('injected: a bug in the conversations query'))
         : db.query(text, values)) as Database['query'],
     transaction: (work) => db.transaction(work),

@@ -124,7 +124,7 @@ export async function runStartupSuite(app: App): Promise<void> {
       await rm(cwd, { recursive: true, force: true });
     });
 
-    const start = (env: Record<string, string> = {}) =>
+    const start = (env: Record<string, string> = {}, output?: (text: string) => boolean) =>
       spawnApp({
         name: app.name,
         entry: path.join(WORKSPACE, app.main),
@@ -132,7 +132,7 @@ export async function runStartupSuite(app: App): Promise<void> {
         baseEnv: cleanEnv(),
         // Empty: the default, whatever spawnApp would choose.
         env: { PGLITE_DATA_DIR: '', ...env },
-        ready: { path: '/health', timeoutMs: GUARD_MS },
+        ready: { path: '/health', timeoutMs: GUARD_MS, ...(output ? { output } : {}) },
       });
     // Given in the environment as well, so that this case does not depend on `.env`.
     const upstreamEnv = () => ({ MODEL_URL: upstream.url, KNOWLEDGE_URL: upstream.url });
@@ -147,8 +147,10 @@ export async function runStartupSuite(app: App): Promise<void> {
 
     it('keeps its data in .data/<app> without DATABASE_URL, names it at start-up, and finds a message again after a restart', async () => {
       await spawned?.stop({ signal: 'SIGTERM', graceMs: 30_000 });
-      spawned = await start(upstreamEnv());
       const dataDir = path.join(cwd, '.data', short);
+      // The database's start-up line comes after "listening" in fastify-api (its logger exists
+      // once the app does): ready includes it, or a rehearsal reads the output too early.
+      spawned = await start(upstreamEnv(), (text) => text.includes(dataDir));
       expect(spawned.output.join('')).toContain(dataDir);
       expect(existsSync(dataDir)).toBe(true);
       account = buildCredentials();
@@ -186,7 +188,13 @@ export async function runStartupSuite(app: App): Promise<void> {
         cwd: memoryCwd,
         baseEnv: cleanEnv(),
         env: { PGLITE_DATA_DIR: 'memory://' },
-        ready: { path: '/health', timeoutMs: GUARD_MS },
+        // Ready once the line is out too: the app may answer /health before its log line has
+        // reached this process (a CI rehearsal read the output a moment too early).
+        ready: {
+          path: '/health',
+          timeoutMs: GUARD_MS,
+          output: (text) => text.includes('embedded PGlite in memory'),
+        },
       });
       expect(spawned.output.join('')).toContain('embedded PGlite in memory');
       expect(existsSync(path.join(memoryCwd, '.data'))).toBe(false);

@@ -26,6 +26,11 @@ export interface SpawnOptions {
   readonly name: string;
   /** The script, relative to `cwd`; a `.ts` file runs through tsx with the source condition. */
   readonly entry: string;
+  /**
+   * The Node binary: this process's unless given. The bench runs the same servers on several
+   * Node versions from one orchestrating process (tools/bench, scenario `node`).
+   */
+  readonly execPath?: string;
   /** Arguments after the entry. */
   readonly args?: readonly string[];
   /** Node options before the entry (after tsx's), e.g. `['--import', probe]`. */
@@ -94,7 +99,7 @@ export function spawnProcess(options: SpawnOptions): SpawnedProcess {
   const { name, entry, stdio = 'capture', keepChunks = Infinity } = options;
   const spawnedAt = performance.now();
   const child = spawn(
-    process.execPath,
+    options.execPath ?? process.execPath,
     [
       ...(entry.endsWith('.ts') ? TSX : []),
       ...(options.nodeArgs ?? []),

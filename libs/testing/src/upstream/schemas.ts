@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from 'typebox';
 
 /*
  * The stand-in's own wire format. It is not the gateway's API, so it lives here rather than in

@@ -34,6 +34,8 @@ const services = createServices({
   loginLimiter: limiters.login,
   maxSessionsPerAccount: config.MAX_SESSIONS_PER_ACCOUNT,
   sessionPurgeBatch: config.SESSION_PURGE_BATCH,
+  sessionCacheMaxEntries: config.SESSION_CACHE_MAX_ENTRIES,
+  sessionCacheTtlSeconds: config.SESSION_CACHE_TTL_SECONDS,
 });
 
 /** The handlers, framework-free: (headers, params, body) → [status, body]. */

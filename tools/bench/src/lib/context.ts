@@ -1,5 +1,7 @@
 import type { AppSpec, Fleet } from './fleet.js';
+import type { NodeBinary } from './node-versions.js';
 import type { DataDirs } from './processes.js';
+import type { ClientName } from './wrk.js';
 
 export type Mode = 'full' | 'quick' | 'smoke';
 
@@ -20,6 +22,10 @@ export interface Options {
   readonly warmupRequests: number;
   /** The command line, as the report shows it. */
   readonly command: string;
+  /** The Node binaries the node scenario measures (resolved only when it runs). */
+  readonly nodes: readonly NodeBinary[];
+  /** `--client`: the load client by scenario id, `*` for every scenario not named. */
+  readonly clients: Readonly<Record<string, ClientName>>;
 }
 
 export interface Context {

@@ -36,18 +36,34 @@ export interface AppSpec {
   readonly database?: 'pglite' | 'postgres';
   /** Env on top of the shared one (ENSEMBLE_SOURCES, FANOUT_CONCURRENCY, ...). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Another Node binary to run it on (the node scenario); the machine's Node when unset, so
+   * that the node scenario's machine-Node apps are the other scenarios' apps.
+   */
+  readonly node?: { readonly bin: string; readonly version: string };
 }
 
 export const DEFAULT_SOURCES = 10;
 const envOf = (spec: AppSpec) => ({ ENSEMBLE_SOURCES: String(DEFAULT_SOURCES), ...spec.env });
 
-export type FleetApp = Proc & { readonly user: User };
+export type FleetApp = Proc & {
+  readonly user: User;
+  /**
+   * RSS in bytes once it answered /ready and signed its user in, before any scenario's load: the
+   * idle figure the memory target is about (the probe reads it; no reset, so no sampling).
+   */
+  readonly idleRss: number;
+};
+
+/** How long a new app sits before its idle RSS is read: start-up's garbage is collected by then. */
+export const IDLE_SETTLE_MS = 2_000;
 
 const keyOf = (spec: AppSpec) =>
   JSON.stringify([
     spec.kind,
     spec.database ?? 'pglite',
     Object.entries(envOf(spec)).sort(([a], [b]) => a.localeCompare(b)),
+    spec.node?.bin ?? '',
   ]);
 
 /** Runs `task` over `items` with at most `limit` at once; rejects with the first failure. */
@@ -112,15 +128,24 @@ export class Fleet {
     else db['PGLITE_DATA_DIR'] = await context.dataDirs.copy();
     const framework = FRAMEWORK[spec.kind];
     const launch = async () => {
-      const proc = await spawnProc(label(spec), ENTRY[spec.kind], {
-        ...sharedEnv(context.slowUpstreamUrl),
-        UPSTREAM_TIMEOUT_MS: '30000',
-        ...(framework ? { BENCH_FRAMEWORK: framework } : {}),
-        ...db,
-        ...envOf(spec),
-      });
+      const proc = await spawnProc(
+        label(spec),
+        ENTRY[spec.kind],
+        {
+          ...sharedEnv(context.slowUpstreamUrl),
+          UPSTREAM_TIMEOUT_MS: '30000',
+          ...(framework ? { BENCH_FRAMEWORK: framework } : {}),
+          ...db,
+          ...envOf(spec),
+        },
+        '/ready',
+        spec.node?.bin,
+      );
       try {
-        return Object.assign(proc, { user: await signIn(proc.url) });
+        const user = await signIn(proc.url);
+        await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
+        const idle = await proc.probe('read');
+        return Object.assign(proc, { user, idleRss: idle.rss });
       } catch (error) {
         await proc.stop();
         throw error;
@@ -136,12 +161,9 @@ export class Fleet {
     const server = this.#context.postgresUrl;
     if (!server) return Promise.reject(new Error('no PostgreSQL server answered'));
     this.#database ??= (async () => {
-      const name = `switchyard_bench_${randomUUID().slice(0, 8)}`;
-      await admin(server, `create database ${name}`);
-      this.#dropDatabase = () => admin(server, `drop database if exists ${name} with (force)`);
-      const url = new URL(server);
-      url.pathname = `/${name}`;
-      return url.href;
+      const { url, drop } = await createDatabase(server);
+      this.#dropDatabase = drop;
+      return url;
     })();
     return this.#database;
   }
@@ -161,6 +183,26 @@ export class Fleet {
   }
 }
 
+export interface Database {
+  /** The server's URL with the new database's name as its path. */
+  readonly url: string;
+  /** Drops it `with (force)`, so that connections an app still holds do not block it. */
+  drop(): Promise<void>;
+}
+
+/** A new, empty database on the PostgreSQL server at `server`, named switchyard_bench_<8 hex>. */
+export async function createDatabase(server: string): Promise<Database> {
+  const name = `switchyard_bench_${randomUUID().slice(0, 8)}`;
+  await admin(server, `create database ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.href,
+    drop: () => admin(server, `drop database if exists ${name} with (force)`),
+  };
+}
+
+/** Runs one statement on the server over a connection of its own. */
 async function admin(server: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: server });
   await client.connect();
@@ -173,5 +215,10 @@ async function admin(server: string, sql: string): Promise<void> {
 
 function label(spec: AppSpec): string {
   const env = Object.entries(envOf(spec)).map(([k, v]) => `${k}=${v}`);
-  return [spec.kind, spec.database ?? 'pglite', ...env].join(' ');
+  return [
+    spec.kind,
+    spec.database ?? 'pglite',
+    ...env,
+    ...(spec.node ? [`on Node ${spec.node.version}`] : []),
+  ].join(' ');
 }

@@ -96,8 +96,16 @@ export interface LoadCaseResult {
 type AppProcess = SpawnedApp & {
   readonly pid: number;
   /** Its log lines at level error or worse: how many, and how many of each message. */
-  readonly errors: { lines: number; readonly kinds: Record<string, number> };
+  readonly errors: {
+    lines: number;
+    readonly kinds: Record<string, number>;
+    /** The first few such lines whole (cut at 4 kB): their request and stack say where. */
+    readonly samples: string[];
+  };
 };
+
+/** How many of an app's error lines a result keeps whole. */
+const ERROR_SAMPLES = 3;
 
 /**
  * What an app's log line at level error or worse says, in one line (`msg: ErrType: message`);
@@ -124,7 +132,7 @@ function errorKind(line: string): string | undefined {
 async function startApp(app: LoadApp, env: Record<string, string>): Promise<AppProcess> {
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(ConfigSchema.properties)) delete base[key];
-  const errors: AppProcess['errors'] = { lines: 0, kinds: {} };
+  const errors: AppProcess['errors'] = { lines: 0, kinds: {}, samples: [] };
   let partial = '';
   const onOutput = (chunk: string) => {
     const text = partial + chunk;
@@ -135,6 +143,7 @@ async function startApp(app: LoadApp, env: Record<string, string>): Promise<AppP
       if (kind === undefined) continue;
       errors.lines++;
       errors.kinds[kind] = (errors.kinds[kind] ?? 0) + 1;
+      if (errors.samples.length < ERROR_SAMPLES) errors.samples.push(line.slice(0, 4096));
     }
   };
   const spawned = await spawnApp({
@@ -263,7 +272,7 @@ export async function runLoadCase(options: LoadCaseOptions): Promise<LoadCaseRes
     }
     const loadAverage = loadavg()[0] ?? 0;
     const stopped = await stopApp(proc);
-    const { lines: errorLines, kinds: errorKinds } = proc.errors;
+    const { lines: errorLines, kinds: errorKinds, samples: errorSamples } = proc.errors;
     proc = undefined;
     if (stopped.exitCode !== 0) problems.push(`the app exited with ${stopped.exitCode} on SIGTERM`);
     if (stopped.orphans) {
@@ -305,7 +314,11 @@ export async function runLoadCase(options: LoadCaseOptions): Promise<LoadCaseRes
     ] as const) {
       if (count) problems.push(`${count} ${what}`);
     }
-    if (errorLines) problems.push(`the app logged ${errorLines} line(s) at level error or worse`);
+    if (errorLines) {
+      problems.push(
+        `the app logged ${errorLines} line(s) at level error or worse, the first: ${errorSamples.join('\n')}`,
+      );
+    }
     if (noLoss.refusedStored) {
       notes.push(`${noLoss.refusedStored} message(s) answered with an error were stored anyway`);
     }

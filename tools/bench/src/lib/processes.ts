@@ -9,7 +9,9 @@ import { openDatabase } from '@switchyard/persistence';
 import { spawnApp, type SpawnedApp } from '@switchyard/testing';
 import type { ProbeReading } from './probe-reading.js';
 
-export { WORKSPACE } from '@switchyard/testing';
+import { WORKSPACE } from '@switchyard/testing';
+
+export { WORKSPACE };
 // Plain JavaScript, so that preloading it brings no TypeScript loader into a measured app.
 const PROBE = fileURLToPath(new URL('./probe.mjs', import.meta.url));
 
@@ -30,24 +32,36 @@ export type Proc = SpawnedApp & {
  * Spawns `node [--import tsx --conditions=@switchyard/source] --import probe <entry>` (tsx only
  * for a `.ts` entry, relative to the workspace) through the shared spawner, with PORT/HOST set
  * and an IPC channel to the probe, and waits until `readyPath` answers 200 (polled every 20 ms,
- * which is the startup benchmark's resolution); `readyMs` counts from the spawn.
+ * which is the startup benchmark's resolution); `readyMs` counts from the spawn. With `node`,
+ * another Node binary runs it (the node scenario); the entry must then be plain JavaScript.
+ * With `cwd`, the entry is relative to it instead: another checkout's build (before-after.ts).
  */
 export async function spawnProc(
   name: string,
   entry: string,
   env: Record<string, string>,
   readyPath = '/ready',
+  node?: string,
+  cwd?: string,
 ): Promise<Proc> {
-  const proc = await spawnApp({
+  const options = {
     name,
     entry,
+    ...(cwd ? { cwd } : {}),
     nodeArgs: ['--import', PROBE],
     env: { LOG_LEVEL: 'warn', ...env },
     ipc: true,
     keepChunks: 100,
     ready: { path: readyPath, timeoutMs: 90_000, intervalMs: 20 },
-  });
-  const { child } = proc;
+  } as const;
+  // Another Node binary runs the same build output (the node scenario); tsx would run on it too.
+  const proc = await spawnApp(node ? { ...options, execPath: node } : options);
+  return withProbe(proc);
+}
+
+/** The probe's reset and read over the process's IPC channel. */
+function withProbe(proc: SpawnedApp): Proc {
+  const { child, name } = proc;
   let nextId = 0;
   const pending = new Map<number, (m: { reading?: ProbeReading }) => void>();
   child.on('message', (m: { id?: number; reading?: ProbeReading }) => {

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import type { Options, Section } from './context.js';
@@ -11,6 +11,12 @@ export interface ReportInput {
   readonly sections: readonly Section[];
   readonly failures: ReadonlyArray<{ id: string; title: string; error: string }>;
 }
+
+/**
+ * The targets table of a run on the machine's Node, copied from that run's report with its
+ * command (issue 13 asks for Node 24 and the machine's Node; the report is one run on one).
+ */
+const OTHER_NODE = new URL('../scenarios/targets-machine-node.md', import.meta.url);
 
 /** Writes <out>/benchmarks.md and <out>/benchmarks/*.svg; returns the markdown's path. */
 export async function writeReport(input: ReportInput): Promise<string> {
@@ -40,7 +46,7 @@ export async function writeReport(input: ReportInput): Promise<string> {
     `- Machine: ${input.machine}`,
     `- Date: ${input.date}`,
     `- Mode: \`${options.mode}\`, ${options.rounds} interleaved runs per figure, ${options.durationS} s per load run; the whole run took ${Math.round(input.wallS)} s.`,
-    `- Load generator: autocannon in its own process; its CPU use is reported beside throughput figures (1.00 = one core). Above 0.85 the client, not the server, is likely the limit.`,
+    `- Load generator: autocannon in its own process, or Debian's \`wrk\` where a section says so (by default, for the node scenario's bare servers and light route and the throughput scenario's light routes when wrk is installed); its CPU use is reported beside throughput figures (1.00 = one core). Above 0.85 the client, not the server, is likely the limit.`,
     '',
     '`--quick` and `--smoke` runs use fewer and shorter runs than the default: their figures are',
     'noisier, and a target can flip between runs when it is close.',
@@ -55,6 +61,8 @@ export async function writeReport(input: ReportInput): Promise<string> {
       ),
     ),
     '',
+    // The same targets from a run on another Node, which one run cannot measure: full runs only.
+    ...(options.mode === 'full' ? [(await readFile(OTHER_NODE, 'utf8')).trim(), ''] : []),
   ];
   for (const f of input.failures) {
     md.push(`## ${f.title}`, '', `This scenario failed in this run: \`${f.error}\`.`, '');

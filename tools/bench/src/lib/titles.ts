@@ -6,4 +6,6 @@ export const scenarioTitles = {
   dispatch: '4. Router dispatch: registry lookup against dynamic import()',
   startup: '5. Start-up: process start to the first successful /ready',
   attribution: '6. Attribution: framework against blocking style',
+  node: '7. Node versions: the same servers on Node 20 to 26',
+  threadpool: '8. Thread-pool sweep: log-ins by UV_THREADPOOL_SIZE (seed 004, the Node way)',
 } as const;

@@ -51,8 +51,8 @@ export const startup: Scenario = {
         runs: rounds,
         prepare: async () => ({ env: { dataDir: await context.dataDirs.fresh() }, cleanup: noop }),
       });
-      // An empty SWITCHYARD_PGLITE_TEMPLATE_DIR: the app finds no cached initdb image and runs
-      // initdb itself, as on the first start on a new machine.
+      // An empty SWITCHYARD_PGLITE_TEMPLATE_DIR: the app finds no cached initdb image and has
+      // one made (initdb, in a child process), as on the first start on a new machine.
       variants.push({
         id: 'pglite-first',
         title: 'PGlite, first start on a new machine (initdb + migrations)',
@@ -135,12 +135,12 @@ export const startup: Scenario = {
     );
     if (variants.some((v) => v.id === 'pglite-new')) {
       reading.push(
-        `A new PGlite data dir costs about ${fmt(get('pglite-new', 'fastify-api').median - get('pglite-existing', 'fastify-api').median)} ms more than an existing one: the app unpacks the initdb image that @switchyard/domain caches per machine (in the OS temp dir) and runs the migrations.`,
+        `A new PGlite data dir costs about ${fmt(get('pglite-new', 'fastify-api').median - get('pglite-existing', 'fastify-api').median)} ms more than an existing one: the app copies the unpacked initdb image that @switchyard/persistence caches per machine (in the OS temp dir) and runs the migrations.`,
       );
     }
     if (variants.some((v) => v.id === 'pglite-first')) {
       reading.push(
-        `The very first start on a machine, with no cached image, runs initdb inside the process: about ${fmt(get('pglite-first', 'fastify-api').median - get('pglite-existing', 'fastify-api').median)} ms more than an existing data dir (see TOOLCHAIN.md, "PGlite facts").`,
+        `The very first start on a machine, with no cached image, runs initdb (in a child process, which then unpacks the image once) before that: about ${fmt(get('pglite-first', 'fastify-api').median - get('pglite-existing', 'fastify-api').median)} ms more than an existing data dir (see TOOLCHAIN.md, "PGlite facts").`,
       );
     }
     return {

@@ -5,7 +5,7 @@ import {
   fresh,
   PASSWORD,
   UNKNOWN_ID,
-  USERNAME_PATTERN,
+  USERNAME_PATTERN_MESSAGE,
   MUST_BE_OBJECT,
   UUID_FORMAT,
   ILL_FORMED,
@@ -407,7 +407,7 @@ export const bodyCases: readonly BadInputCase[] = [
     route: 'createAccount',
     status: 400,
     code: V,
-    details: [detail('/body/username', USERNAME_PATTERN)],
+    details: [detail('/body/username', USERNAME_PATTERN_MESSAGE)],
   })),
   // Log-in usernames have no pattern (1-32 characters), but RFC 8265's UsernameCaseMapped
   // profile applies: a name with a code point outside its IdentifierClass (an emoji, a NUL, the

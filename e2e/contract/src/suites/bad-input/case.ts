@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  UsernameSchema,
+  USERNAME_PATTERN,
   type ApiRouteName,
   type ErrorCodeValue,
   type ErrorDetail,
@@ -92,7 +92,7 @@ export const b64 = (value: string) => Buffer.from(value).toString('base64url');
 export const PASSWORD = 'long enough password';
 export const UNKNOWN_ID = randomUUID();
 /** ASCII letters, digits, _ . - and their fullwidth forms (RFC 8265 maps those to ASCII). */
-export const USERNAME_PATTERN = `must match pattern "${UsernameSchema.pattern}"`;
+export const USERNAME_PATTERN_MESSAGE = `must match pattern "${USERNAME_PATTERN}"`;
 export const MUST_BE_OBJECT = [detail('/body', 'must be object')];
 export const BAD_URL = [detail('', 'the URL path is not valid percent-encoding')];
 export const UUID_FORMAT = 'must match format "uuid"';

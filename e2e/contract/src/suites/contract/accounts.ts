@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsernameSchema } from '@switchyard/api-spec';
+import { USERNAME_PATTERN } from '@switchyard/api-spec';
 import { BODY_LIMIT_BYTES } from '@switchyard/testing';
 import { errorBody, expectError, buildCredentials, type UsedEnvironment } from '../../support.js';
 import { expectDocumented } from '../openapi-check.js';
@@ -54,7 +54,7 @@ export function accountCases(ctx: UsedEnvironment): void {
       [
         'a username with spaces',
         { username: 'bad name', password: 'long enough' },
-        [{ path: '/body/username', message: `must match pattern "${UsernameSchema.pattern}"` }],
+        [{ path: '/body/username', message: `must match pattern "${USERNAME_PATTERN}"` }],
       ],
       ['a JSON array', [], [{ path: '/body', message: 'must be object' }]],
     ])('returns 400 SWY_ERR_VALIDATION for %s', async (_name, body, details) => {

@@ -1,5 +1,5 @@
 export { apiRoutes } from './routes.js';
-export type { ApiRoute, ApiRouteName, HttpMethod, RouteSchema } from './routes.js';
+export type { ApiRoute, ApiRouteName, HttpMethod, RoutePart, RouteSchema } from './routes.js';
 export { buildOpenApiDocument, openApiPath } from './openapi.js';
 export type { OpenApiDocument } from './openapi.js';
 export { allowedMethods } from './methods.js';

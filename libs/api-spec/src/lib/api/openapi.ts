@@ -1,22 +1,30 @@
-import type { TSchema } from '@sinclair/typebox';
+import type { TSchema, TSchemaOptions } from 'typebox';
 import { errorCatalog } from '../errors/index.js';
 import { apiRoutes, type ApiRoute } from './routes.js';
 
 export interface OpenApiDocument {
   openapi: '3.1.0';
-  info: { title: string; version: string; description: string };
-  servers?: Array<{ url: string }>;
+  info: {
+    title: string;
+    version: string;
+    description: string;
+    license: { name: string; identifier: string };
+  };
+  servers: Array<{ url: string; description: string }>;
   tags: Array<{ name: string; description: string }>;
   components: Record<string, unknown>;
   paths: Record<string, Record<string, unknown>>;
 }
+
+/** A parameter's schema: TypeBox 1.x's TSchema names no keyword, so the ones read here. */
+type ParameterSchema = TSchema & Pick<TSchemaOptions, 'description'>;
 
 /** `/v1/bots/:botId/messages` → `/v1/bots/{botId}/messages`; the proxy's `*` → `{path}`. */
 export function openApiPath(path: string): string {
   return path.replace(/:([A-Za-z]+)/g, '{$1}').replace(/\*$/, '{path}');
 }
 
-/** TypeBox adds symbol keys; OpenAPI wants plain JSON. */
+/** TypeBox keeps its own keys on a schema (1.x: `~kind`, not enumerable); OpenAPI wants plain JSON. */
 function plain(schema: TSchema): Record<string, unknown> {
   return JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
 }
@@ -50,7 +58,8 @@ function describeStatus(status: number): string {
 
 function parameters(route: ApiRoute): unknown[] {
   const out: unknown[] = [];
-  const params = route.schema.params as { properties?: Record<string, TSchema> } | undefined;
+  const params = route.schema.params as
+    { properties?: Record<string, ParameterSchema> } | undefined;
   for (const [name, schema] of Object.entries(params?.properties ?? {})) {
     out.push({
       name: name === '*' ? 'path' : name,
@@ -60,7 +69,7 @@ function parameters(route: ApiRoute): unknown[] {
     });
   }
   const query = route.schema.querystring as
-    { properties?: Record<string, TSchema>; required?: string[] } | undefined;
+    { properties?: Record<string, ParameterSchema>; required?: string[] } | undefined;
   for (const [name, schema] of Object.entries(query?.properties ?? {})) {
     out.push({
       name,
@@ -70,7 +79,7 @@ function parameters(route: ApiRoute): unknown[] {
     });
   }
   const headers = route.schema.headers as
-    { properties?: Record<string, TSchema>; required?: string[] } | undefined;
+    { properties?: Record<string, ParameterSchema>; required?: string[] } | undefined;
   for (const [name, schema] of Object.entries(headers?.properties ?? {})) {
     out.push({
       name: name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase()),
@@ -128,7 +137,10 @@ export function buildOpenApiDocument(): OpenApiDocument {
       version: '1.0.0',
       description:
         'One API served by two apps: blocking-style Express 5 and async Fastify 5. Errors use one envelope; see docs/errors.md.',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
+    // Relative: the document is served by the app it describes, on whatever host and port.
+    servers: [{ url: '/', description: 'The app serving this document' }],
     tags: [
       { name: 'health', description: 'Liveness and readiness' },
       { name: 'accounts', description: 'Accounts and sessions' },

@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import {
   AccountSchema,
   BotIdParamsSchema,
@@ -219,3 +219,14 @@ export const apiRoutes = {
 } as const satisfies Record<string, ApiRoute>;
 
 export type ApiRouteName = keyof typeof apiRoutes;
+
+/**
+ * The TypeScript type of one checked request part of a route, from its schema (`undefined` when
+ * the route has none). fastify-api gets the same types from the TypeBox type provider.
+ */
+export type RoutePart<
+  Route extends ApiRoute,
+  Part extends 'params' | 'querystring' | 'body',
+> = Route['schema'] extends { readonly [P in Part]: infer Schema extends TSchema }
+  ? Static<Schema>
+  : undefined;

@@ -1,12 +1,19 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from 'typebox';
 import { TimestampSchema, UuidSchema } from './common.schema.js';
+
+/**
+ * ASCII letters, digits, _ . and -, or their fullwidth forms (U+FF0D, U+FF0E, U+FF10-U+FF19,
+ * U+FF21-U+FF3A, U+FF3F, U+FF41-U+FF5A), which RFC 8265's width mapping turns into ASCII.
+ * Exported because TypeBox 1.x types a schema without its options: the suites quote it in the
+ * validation message they expect.
+ */
+export const USERNAME_PATTERN =
+  '^[A-Za-z0-9_.\\-\\uFF0D\\uFF0E\\uFF10-\\uFF19\\uFF21-\\uFF3A\\uFF3F\\uFF41-\\uFF5A]+$';
 
 export const UsernameSchema = Type.String({
   minLength: 3,
   maxLength: 32,
-  // ASCII letters, digits, _ . and -, or their fullwidth forms (U+FF0D, U+FF0E, U+FF10-U+FF19,
-  // U+FF21-U+FF3A, U+FF3F, U+FF41-U+FF5A), which RFC 8265's width mapping turns into ASCII.
-  pattern: '^[A-Za-z0-9_.\\-\\uFF0D\\uFF0E\\uFF10-\\uFF19\\uFF21-\\uFF3A\\uFF3F\\uFF41-\\uFF5A]+$',
+  pattern: USERNAME_PATTERN,
   description:
     'Letters, digits, _ . and - (fullwidth forms are stored as ASCII, RFC 8265); unique regardless of case',
 });

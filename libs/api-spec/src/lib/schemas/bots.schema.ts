@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from 'typebox';
 import { AppError } from '../errors/app-error.js';
 import { BOT_ID_PATTERN, TimestampSchema, UuidSchema } from './common.schema.js';
 

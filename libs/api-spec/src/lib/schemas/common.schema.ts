@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from 'typebox';
 
 /**
  * What a bot id is: 1 to 32 lower-case letters, digits and inner hyphens. The one rule: the

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from 'typebox';
 import { TimestampSchema, UuidSchema } from './common.schema.js';
 import { MessageSchema } from './bots.schema.js';
 

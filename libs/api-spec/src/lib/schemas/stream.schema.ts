@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from 'typebox';
 import { IdempotencyKeySchema, MessageTextSchema } from './bots.schema.js';
 import { ErrorEnvelopeSchema, UuidSchema } from './common.schema.js';
 
@@ -30,14 +30,18 @@ export const StreamDoneFrameSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export const StreamErrorFrameSchema = Type.Composite([
-  Type.Object({
-    type: Type.Literal('error'),
-    /** On SWY_ERR_RATE_LIMITED only: whole seconds until a message is allowed (HTTP's Retry-After). */
-    retryAfter: Type.Optional(Type.Integer({ minimum: 1 })),
-  }),
-  ErrorEnvelopeSchema,
-]);
+// One object with both sets of properties, as TypeBox 0.34's Type.Composite made (1.x has
+// no Composite: Evaluate flattens the intersection, and like Composite it keeps no options).
+export const StreamErrorFrameSchema = Type.Evaluate(
+  Type.Intersect([
+    Type.Object({
+      type: Type.Literal('error'),
+      /** On SWY_ERR_RATE_LIMITED only: whole seconds until a message is allowed (HTTP's Retry-After). */
+      retryAfter: Type.Optional(Type.Integer({ minimum: 1 })),
+    }),
+    ErrorEnvelopeSchema,
+  ]),
+);
 export const StreamServerFrameSchema = Type.Union([
   StreamChunkFrameSchema,
   StreamDoneFrameSchema,

@@ -1,6 +1,6 @@
 import AjvModule, { type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { TSchema } from '@sinclair/typebox';
+import type { TSchema } from 'typebox';
 import { AppError, type ErrorDetail } from '../errors/index.js';
 import { UUID_PATTERN } from '../schemas/common.schema.js';
 import { illFormedPaths } from './well-formed.js';

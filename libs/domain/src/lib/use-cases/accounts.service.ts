@@ -6,10 +6,16 @@ import { opaqueString, usernameCaseMapped, usernameCasePreserved } from '../auth
 import { bearerToken, hashToken, newSessionToken } from '../auth/tokens.js';
 import { AppError, rateLimited } from '@switchyard/api-spec';
 import { AccountsRepository, SessionsRepository, type Account } from '@switchyard/persistence';
-import type { Queryable } from '@switchyard/persistence';
+import type {
+  Queryable,
+  SessionEvent,
+  SessionEvents,
+  SessionRevocation,
+} from '@switchyard/persistence';
 import type { Limiter } from './limiter.js';
 import type { OpenSockets } from './open-sockets.js';
 import type { Principal } from './principal.js';
+import { SessionCache } from './session-cache.js';
 
 /** The settings the accounts use case reads; their defaults live in the config schema. */
 export interface AccountsOptions {
@@ -26,6 +32,14 @@ export interface AccountsOptions {
    * the oldest past MAX_SESSIONS_PER_ACCOUNT) closes its sockets with 4401 at once.
    */
   readonly sockets: OpenSockets;
+  /** SESSION_CACHE_MAX_ENTRIES and SESSION_CACHE_TTL_SECONDS: the in-process session cache. */
+  readonly sessionCache: { readonly maxEntries: number; readonly ttlSeconds: number };
+  /**
+   * How sessions ended by other processes reach this one (and this one's reach them): the
+   * cache answers only while it is live. The app chooses the transport (@switchyard/persistence
+   * sessionEvents) and closes it.
+   */
+  readonly sessionEvents: SessionEvents;
 }
 
 /** What "log out everywhere" ended: the account (whose open sockets the app may close too). */
@@ -41,6 +55,7 @@ function invalid(path: string, message: string): AppError {
 export class AccountsService {
   readonly #accounts: AccountsRepository;
   readonly #sessions: SessionsRepository;
+  readonly #cache: SessionCache;
   #dummyHash: Promise<string> | undefined;
 
   constructor(
@@ -50,6 +65,13 @@ export class AccountsService {
   ) {
     this.#accounts = new AccountsRepository(db);
     this.#sessions = new SessionsRepository(db);
+    this.#cache = new SessionCache(options.sessionCache);
+    options.sessionEvents.onEvent((event) => this.#ended(event));
+  }
+
+  /** Sessions the cache holds now (tests and the bench read it). */
+  get cachedSessions(): number {
+    return this.#cache.size;
   }
 
   /**
@@ -101,7 +123,7 @@ export class AccountsService {
     });
     // Past the cap, the oldest sessions end: a person who lost a device can still log in.
     const ended = await this.#sessions.keepNewest(account.id, this.options.maxSessionsPerAccount);
-    for (const tokenHash of ended) this.options.sockets.closeSession(tokenHash);
+    if (ended.length > 0) await this.#revoke({ kind: 'sessions', tokenHashes: ended });
     return { token, expiresAt };
   }
 
@@ -116,14 +138,33 @@ export class AccountsService {
 
   async logOut(principal: Principal): Promise<void> {
     await this.#sessions.delete(principal.tokenHash);
-    this.options.sockets.closeSession(principal.tokenHash);
+    await this.#revoke({ kind: 'sessions', tokenHashes: [principal.tokenHash] });
   }
 
   /** Ends every session of the caller's account, the caller's own included. */
   async logOutEverywhere(principal: Principal): Promise<LoggedOutEverywhere> {
     const sessions = await this.#sessions.deleteAllForAccount(principal.accountId);
-    this.options.sockets.closeAccount(principal.accountId);
+    await this.#revoke({ kind: 'account', accountId: principal.accountId });
     return { accountId: principal.accountId, sessions };
+  }
+
+  /**
+   * Sessions deleted in the database end here at once (cache and sockets), then everywhere
+   * else: the event reaches every process's #ended, this one's again, which is harmless.
+   */
+  async #revoke(revocation: SessionRevocation): Promise<void> {
+    this.#ended(revocation);
+    await this.options.sessionEvents.publish(revocation);
+  }
+
+  /** A session ended, here or in another process: forget it and close its sockets. */
+  #ended(event: SessionEvent): void {
+    this.#cache.apply(event);
+    if (event.kind === 'sessions') {
+      for (const tokenHash of event.tokenHashes) this.options.sockets.closeSession(tokenHash);
+    } else if (event.kind === 'account') {
+      this.options.sockets.closeAccount(event.accountId);
+    }
   }
 
   /** The caller behind an Authorization header; SWY_ERR_AUTH_REQUIRED when there is none. */
@@ -134,7 +175,17 @@ export class AccountsService {
   async authenticateToken(token: string | undefined): Promise<Principal> {
     if (!token) throw new AppError('SWY_ERR_AUTH_REQUIRED');
     const tokenHash = hashToken(token);
-    const owner = await this.#sessions.findOwner(tokenHash);
+    // #region guide:session-cache
+    // While revocations from the other processes reach this one, a session looked up lately is
+    // answered from memory: no database round trip on the authenticated hot path.
+    const live = this.options.sessionEvents.live;
+    let owner = live ? this.#cache.get(tokenHash) : undefined;
+    if (!owner) {
+      const since = this.#cache.begin();
+      owner = await this.#sessions.findOwner(tokenHash);
+      if (owner && live) this.#cache.store(tokenHash, owner, since);
+    }
+    // #endregion guide:session-cache
     if (!owner) throw new AppError('SWY_ERR_AUTH_REQUIRED');
     return {
       accountId: owner.accountId,

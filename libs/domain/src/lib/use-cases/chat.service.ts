@@ -3,18 +3,14 @@ import type { Router } from '@switchyard/router';
 import { bots as defaultBots, type Bot, type BotClass, type BotContext } from '../bots/index.js';
 import type { Database } from '@switchyard/persistence';
 import { AppError, isBotId } from '@switchyard/api-spec';
-import { ConversationsRepository, type Conversation, type Message } from '@switchyard/persistence';
+import { ConversationsRepository, type Conversation, type Exchange } from '@switchyard/persistence';
 import type { BotBody, PostMessageBody } from '@switchyard/api-spec';
 import type { Principal } from './principal.js';
 import { spendAccountBudget } from './account-limits.js';
 import type { Limiter } from './limiter.js';
 
-export interface ChatResult {
-  readonly conversationId: string;
-  readonly botId: string;
-  readonly message: Message;
-  readonly reply: Message;
-}
+/** The message and the bot's reply as stored: what a replay of its Idempotency-Key answers. */
+export type ChatResult = Exchange;
 
 export interface StreamOptions {
   readonly signal?: AbortSignal | undefined;
@@ -44,7 +40,7 @@ export class ChatService {
   readonly #messageLimiter: Limiter | undefined;
 
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly botContext: BotContext,
     private readonly registry: Router<BotClass> = defaultBots,
     // Required, as every setting: IDEMPOTENCY_TTL_SECONDS has its default in the config schema.
@@ -87,7 +83,7 @@ export class ChatService {
   }
 
   /**
-   * Asks the bot, then stores the message and the reply in one transaction. With an
+   * Asks the bot, then stores the message and the reply in one statement. With an
    * `idempotencyKey` (checked by the caller, idempotencyKeyOf) a retry within
    * IDEMPOTENCY_TTL_SECONDS gets the first result and stores nothing: see #once.
    */
@@ -98,12 +94,12 @@ export class ChatService {
     signal?: AbortSignal,
     idempotencyKey?: string,
   ): Promise<ChatResult> {
-    return this.#once(principal, botId, body, idempotencyKey, async (complete) => {
+    return this.#once(principal, botId, body, idempotencyKey, async (key) => {
       const { bot, conversation } = await this.#prepare(principal, botId, body.conversationId);
       const reply = await bot.reply({ text: body.text, signal });
       // A client that hung up was never told anything: store nothing rather than a partial reply.
       signal?.throwIfAborted();
-      return this.#store(principal, botId, conversation, body.text, reply, complete);
+      return this.#store(principal, botId, conversation, body.text, reply, key);
     });
   }
 
@@ -114,7 +110,7 @@ export class ChatService {
     body: PostMessageBody,
     options: StreamOptions,
   ): Promise<ChatResult> {
-    return this.#once(principal, botId, body, options.idempotencyKey, async (complete) => {
+    return this.#once(principal, botId, body, options.idempotencyKey, async (key) => {
       const { bot, conversation } = await this.#prepare(principal, botId, body.conversationId);
       let reply = '';
       for await (const delta of bot.stream({ text: body.text, signal: options.signal })) {
@@ -122,7 +118,7 @@ export class ChatService {
         await options.onChunk(delta);
       }
       options.signal?.throwIfAborted();
-      return this.#store(principal, botId, conversation, body.text, reply, complete);
+      return this.#store(principal, botId, conversation, body.text, reply, key);
     });
   }
 
@@ -130,21 +126,20 @@ export class ChatService {
    * The order every message goes through: the idempotency key first (a replay returns the stored
    * result and spends no budget; a key another request still holds is 409, a key used for
    * another request 422), then one unit of the account's message budget (429), then the work.
-   * The key's row is claimed before the work and completed in the transaction that stores the
-   * messages; a failure frees it, so a retry after a failure runs anew.
+   * The key's row is claimed before the work (one statement) and completed by the statement
+   * that stores the messages (`work` gets the key to hand to #store); a failure frees it, so a
+   * retry after a failure runs anew.
    */
   async #once(
     principal: Principal,
     botId: string,
     body: PostMessageBody,
     key: string | undefined,
-    work: (
-      complete: (tx: ConversationsRepository, result: ChatResult) => Promise<void>,
-    ) => Promise<ChatResult>,
+    work: (key: string | undefined) => Promise<ChatResult>,
   ): Promise<ChatResult> {
     if (key === undefined) {
       await spendAccountBudget(this.#messageLimiter, principal);
-      return work(async () => undefined);
+      return work(undefined);
     }
     const { accountId } = principal;
     const fingerprint = fingerprintOf(botId, body);
@@ -161,7 +156,7 @@ export class ChatService {
     }
     try {
       await spendAccountBudget(this.#messageLimiter, principal);
-      return await work((tx, result) => tx.completeIdempotencyKey(accountId, key, result));
+      return await work(key);
     } catch (error) {
       await this.#conversations.releaseIdempotencyKey(accountId, key).catch(() => undefined);
       throw error;
@@ -187,25 +182,25 @@ export class ChatService {
     return { bot, conversation };
   }
 
+  /**
+   * One round trip (ConversationsRepository.storeExchange): the conversation (new, or the one
+   * #prepare checked), both messages and the key's answer commit together in one statement.
+   */
   async #store(
     principal: Principal,
     botId: string,
     conversation: Conversation | undefined,
     text: string,
     replyText: string,
-    complete: (tx: ConversationsRepository, result: ChatResult) => Promise<void>,
+    idempotencyKey: string | undefined,
   ): Promise<ChatResult> {
-    return this.db.transaction(async (tx) => {
-      const repo = new ConversationsRepository(tx);
-      const id =
-        conversation?.id ?? (await repo.create({ accountId: principal.accountId, botId })).id;
-      const [message, reply] = await repo.appendMessages(id, [
-        { role: 'user', text },
-        { role: 'bot', text: replyText },
-      ]);
-      const result = { conversationId: id, botId, message: message!, reply: reply! };
-      await complete(repo, result);
-      return result;
+    return this.#conversations.storeExchange({
+      accountId: principal.accountId,
+      botId,
+      conversationId: conversation?.id,
+      text,
+      replyText,
+      idempotencyKey,
     });
   }
 }

@@ -1,5 +1,7 @@
 export { AccountsService } from './accounts.service.js';
 export type { AccountsOptions, LoggedOutEverywhere } from './accounts.service.js';
+export { SessionCache } from './session-cache.js';
+export type { SessionCacheOptions } from './session-cache.js';
 export { ChatService } from './chat.service.js';
 export type { ChatResult, ChatServiceOptions, StreamOptions } from './chat.service.js';
 export { ConversationsService } from './conversations.service.js';

@@ -1,7 +1,7 @@
 import type { Router } from '@switchyard/router';
 import type { PasswordHasher } from '../auth/password.js';
 import { bots as defaultBots, type BotClass } from '../bots/index.js';
-import type { Database } from '@switchyard/persistence';
+import { localSessionEvents, type Database, type SessionEvents } from '@switchyard/persistence';
 import type { UpstreamClient } from '../upstream/index.js';
 import { AccountsService } from './accounts.service.js';
 import { ChatService } from './chat.service.js';
@@ -43,6 +43,16 @@ export interface ServiceDependencies {
   readonly maxSessionsPerAccount: number;
   /** SESSION_PURGE_BATCH */
   readonly sessionPurgeBatch: number;
+  /** SESSION_CACHE_MAX_ENTRIES (0: no cache) */
+  readonly sessionCacheMaxEntries: number;
+  /** SESSION_CACHE_TTL_SECONDS */
+  readonly sessionCacheTtlSeconds: number;
+  /**
+   * How sessions ended in other processes reach this one (@switchyard/persistence sessionEvents
+   * picks Redis, LISTEN/NOTIFY or none); the app opens and closes it. Omitted: this process
+   * only, right for one process on PGlite and for tests.
+   */
+  readonly sessionEvents?: SessionEvents;
 }
 
 export interface Services {
@@ -53,11 +63,14 @@ export interface Services {
   readonly limits: AccountLimits;
   /** The app instance's open WebSockets, by session and account (closed on logout, expiry). */
   readonly sockets: OpenSockets;
+  /** The one given to createServices (or this process only); the app closes it at shutdown. */
+  readonly sessionEvents: SessionEvents;
 }
 
 /** Everything the routes call, wired once per app. */
 export function createServices(deps: ServiceDependencies): Services {
   const sockets = new OpenSockets();
+  const sessionEvents = deps.sessionEvents ?? localSessionEvents();
   return {
     db: deps.db,
     accounts: new AccountsService(deps.db, deps.passwords, {
@@ -66,6 +79,11 @@ export function createServices(deps: ServiceDependencies): Services {
       maxSessionsPerAccount: deps.maxSessionsPerAccount,
       sessionPurgeBatch: deps.sessionPurgeBatch,
       sockets,
+      sessionCache: {
+        maxEntries: deps.sessionCacheMaxEntries,
+        ttlSeconds: deps.sessionCacheTtlSeconds,
+      },
+      sessionEvents,
     }),
     chat: new ChatService(
       deps.db,
@@ -86,5 +104,6 @@ export function createServices(deps: ServiceDependencies): Services {
       proxy: (principal) => spendAccountBudget(deps.limiters?.proxy, principal),
     },
     sockets,
+    sessionEvents,
   };
 }

@@ -1,9 +1,13 @@
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
+import { PgliteWorker } from './pglite-worker.js';
 
 // PGlite's exports map hides its package.json; find it next to the resolved entry point.
 const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
@@ -13,33 +17,125 @@ const PGLITE_VERSION: string = (
   }
 ).version;
 
+/**
+ * PostgreSQL's shared buffer pool inside PGlite, in MB, unless the caller says otherwise.
+ * initdb writes 128MB into postgresql.conf, and PGlite touches all of it in its WASM heap at
+ * start: about 120 MB of resident memory before the first query. The apps' tables fit in a
+ * few MB, and a page that is not in the pool is one read from the OS page cache away.
+ */
+export const PGLITE_DEFAULT_SHARED_BUFFERS_MB = 16;
+
+export interface PgliteOptions {
+  /** shared_buffers in MB (PostgreSQL's minimum is 128kB, so at least 1). Default 16. */
+  readonly sharedBuffersMb?: number | undefined;
+}
+
+/** Where PGlite runs: on the app's thread, or on a worker thread (openPgliteOnWorker). */
+export type PgliteThread = 'main' | 'worker';
+
+/** PGlite's own start parameters plus ours; `-c` on the command line wins over postgresql.conf. */
+export function pgliteStartParams(options: PgliteOptions = {}): string[] {
+  const sharedBuffersMb = options.sharedBuffersMb ?? PGLITE_DEFAULT_SHARED_BUFFERS_MB;
+  if (!Number.isInteger(sharedBuffersMb) || sharedBuffersMb < 1)
+    throw new RangeError(
+      `sharedBuffersMb must be a whole number of MB ≥ 1, got ${sharedBuffersMb}`,
+    );
+  return [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`];
+}
+
 /** Where the initdb template is cached; override with SWITCHYARD_PGLITE_TEMPLATE_DIR. */
 export function templateDir(): string {
   return process.env['SWITCHYARD_PGLITE_TEMPLATE_DIR'] ?? path.join(tmpdir(), 'switchyard-pglite');
 }
 
-let template: Promise<Blob> | undefined;
+function templatePaths() {
+  const dir = templateDir();
+  return {
+    /** The freshly initialised data directory as a tarball: what an in-memory PGlite loads. */
+    tarball: path.join(dir, `initdb-${PGLITE_VERSION}.tar.gz`),
+    /** The same, unpacked: what a new data dir on disk is copied from. */
+    dataDir: path.join(dir, `initdb-${PGLITE_VERSION}`),
+  };
+}
+
+// Runs in a child process (see makeTemplate). Each file is written under a temporary name and
+// then renamed, so parallel test workers and two apps starting at once never read half of one;
+// whoever renames last loses nothing, the two copies being equivalent.
+const MAKE_TEMPLATE = `
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+const [entry, tarball, dataDir] = process.argv.slice(1);
+const { PGlite } = await import(entry);
+const partial = (file) => file + '.' + process.pid + '.' + Date.now() + '.partial';
+await mkdir((await import('node:path')).dirname(tarball), { recursive: true });
+if (!existsSync(tarball)) {
+  const fresh = new PGlite();
+  await fresh.waitReady;
+  const blob = await fresh.dumpDataDir('gzip');
+  await fresh.close();
+  const file = partial(tarball);
+  await writeFile(file, Buffer.from(await blob.arrayBuffer()));
+  await rename(file, tarball);
+}
+if (!existsSync(dataDir)) {
+  const dir = partial(dataDir);
+  const db = new PGlite(dir, { loadDataDir: new Blob([await readFile(tarball)]) });
+  await db.waitReady;
+  await db.close();
+  try {
+    await rename(dir, dataDir);
+  } catch (error) {
+    if (!existsSync(dataDir)) throw error;
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+`;
+
+let made: Promise<void> | undefined;
 
 /**
- * A freshly initialised PGlite data directory as a tarball. `new PGlite()` runs initdb, which
- * costs seconds and close to 1 GB of memory; loading a saved template costs about half a
- * second. The template is made once per machine and PGlite version and cached on disk (written
- * to a temporary name, then renamed, so parallel test workers never read half a file).
+ * Makes the cached template once per machine and PGlite version. `new PGlite()` runs initdb,
+ * which costs seconds and close to 1 GB of memory, and unpacking a tarball into PGlite's file
+ * system costs about 60 MB more than opening a directory: both happen in a short-lived child
+ * process, so the app's own process never grows to that size (its RSS would not shrink back).
  */
+function makeTemplate(): Promise<void> {
+  made ??= (async () => {
+    const paths = templatePaths();
+    if (existsSync(paths.tarball) && existsSync(paths.dataDir)) return;
+    await promisify(execFile)(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        MAKE_TEMPLATE,
+        pathToFileURL(entry).href,
+        paths.tarball,
+        paths.dataDir,
+      ],
+      { maxBuffer: 16 * 1024 * 1024 },
+    ).catch((error: Error & { stderr?: string }) => {
+      // execFile's own message repeats the whole script; say where, and the child's last words.
+      const lines = error.stderr?.split('\n') ?? [];
+      const reason = lines.find((l) => /^\w*Error\b/.test(l)) ?? error.message.split('\n')[0];
+      throw new Error(`cannot make the PGlite template in ${templateDir()}: ${reason}`, {
+        cause: error,
+      });
+    });
+  })();
+  made.catch(() => {
+    made = undefined;
+  });
+  return made;
+}
+
+let template: Promise<Blob> | undefined;
+
+/** A freshly initialised PGlite data directory as a tarball (made once, see makeTemplate). */
 export function pgliteTemplate(): Promise<Blob> {
   template ??= (async () => {
-    const dir = templateDir();
-    const file = path.join(dir, `initdb-${PGLITE_VERSION}.tar.gz`);
-    if (existsSync(file)) return new Blob([await readFile(file)]);
-    const fresh = new PGlite();
-    await fresh.waitReady;
-    const blob = await fresh.dumpDataDir('gzip');
-    await fresh.close();
-    await mkdir(dir, { recursive: true });
-    const partial = `${file}.${process.pid}.${Date.now()}.partial`;
-    await writeFile(partial, Buffer.from(await blob.arrayBuffer()));
-    await rename(partial, file);
-    return blob;
+    await makeTemplate();
+    return new Blob([await readFile(templatePaths().tarball)]);
   })();
   template.catch(() => {
     template = undefined;
@@ -51,20 +147,56 @@ function isEmptyDir(dir: string): boolean {
   return !existsSync(dir) || readdirSync(dir).length === 0;
 }
 
+/** A new (missing or empty) data dir becomes a copy of the unpacked template. */
+async function seed(dataDir: string): Promise<void> {
+  if (!isEmptyDir(dataDir)) return;
+  await makeTemplate();
+  await mkdir(dataDir, { recursive: true });
+  await cp(templatePaths().dataDir, dataDir, { recursive: true });
+}
+
 /**
  * Opens embedded Postgres. With `dataDir` the database persists there (a new directory is
- * seeded from the template); without it, or with `memory://`, it lives in memory (tests).
+ * copied from the unpacked template); without it, or with `memory://`, it lives in memory
+ * (tests), loaded from the template's tarball.
  */
-export async function openPglite(dir?: string): Promise<PGlite> {
+export async function openPglite(dir?: string, options: PgliteOptions = {}): Promise<PGlite> {
+  const startParams = pgliteStartParams(options);
   // PGlite's own spelling of "in memory"; as a path it would make a directory named `memory:`.
   const dataDir = dir?.startsWith('memory://') ? undefined : dir;
-  if (dataDir !== undefined && !isEmptyDir(dataDir)) {
-    const existing = new PGlite(dataDir);
-    await existing.waitReady;
-    return existing;
+  if (dataDir === undefined) {
+    const db = new PGlite({ loadDataDir: await pgliteTemplate(), startParams });
+    await db.waitReady;
+    return db;
   }
-  if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
-  const db = new PGlite(dataDir, { loadDataDir: await pgliteTemplate() });
+  await seed(dataDir);
+  const db = new PGlite(dataDir, { startParams });
   await db.waitReady;
   return db;
+}
+
+/**
+ * The same database as openPglite, with PGlite on a worker thread: its queries run in WASM
+ * synchronously, so on the app's own thread each one holds the event loop for its whole length.
+ */
+export async function openPgliteOnWorker(
+  dir?: string,
+  options: PgliteOptions = {},
+): Promise<PgliteWorker> {
+  const startParams = pgliteStartParams(options);
+  const dataDir = dir?.startsWith('memory://') ? undefined : dir;
+  if (dataDir !== undefined) await seed(dataDir);
+  const worker = new PgliteWorker({
+    entry: pathToFileURL(entry).href,
+    dataDir,
+    startParams,
+    ...(dataDir === undefined ? { loadDataDir: await (await pgliteTemplate()).arrayBuffer() } : {}),
+  });
+  try {
+    await worker.waitReady;
+  } catch (error) {
+    await worker.close().catch(() => undefined);
+    throw error;
+  }
+  return worker;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@switchyard/api-spec';
-import type { Queryable } from '../db/database.js';
+import { statement, type Queryable } from '../db/database.js';
 import { isUniqueViolation, iso } from './rows.js';
 
 export interface Account {
@@ -20,6 +20,17 @@ interface AccountRow {
   created_at: Date;
 }
 
+// Named statements (see `statement`): each is parsed and planned once per pooled connection.
+const CREATE = statement(
+  'accounts.create',
+  `INSERT INTO accounts (id, username, password_hash) VALUES ($1, $2, $3)
+   RETURNING id, username, password_hash, created_at`,
+);
+const FIND_BY_USERNAME = statement(
+  'accounts.find-by-username',
+  `SELECT id, username, password_hash, created_at FROM accounts WHERE lower(username) = lower($1)`,
+);
+
 const toAccount = (row: AccountRow): AccountWithHash => ({
   id: row.id,
   username: row.username,
@@ -34,9 +45,7 @@ export class AccountsRepository {
   async create(input: { username: string; passwordHash: string }): Promise<Account> {
     try {
       const { rows } = await this.db.query<AccountRow>(
-        `INSERT INTO accounts (id, username, password_hash) VALUES ($1, $2, $3)
-         RETURNING id, username, password_hash, created_at`,
-        [randomUUID(), input.username, input.passwordHash],
+        CREATE([randomUUID(), input.username, input.passwordHash]),
       );
       const { passwordHash: _hash, ...account } = toAccount(rows[0]!);
       return account;
@@ -52,10 +61,7 @@ export class AccountsRepository {
     // PostgreSQL text cannot hold a NUL character, so no stored username has one; asking would
     // be an encoding error (a 500), not the "no such user" it is.
     if (username.includes('\u0000')) return undefined;
-    const { rows } = await this.db.query<AccountRow>(
-      `SELECT id, username, password_hash, created_at FROM accounts WHERE lower(username) = lower($1)`,
-      [username],
-    );
+    const { rows } = await this.db.query<AccountRow>(FIND_BY_USERNAME([username]));
     return rows[0] ? toAccount(rows[0]) : undefined;
   }
 }

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../db/database.js';
+import { statement, type Queryable } from '../db/database.js';
 import { decodePositionCursor, encodeCursor } from './cursor.js';
+import { uuidv7 } from './ids.js';
 import { iso } from './rows.js';
 
 export interface Conversation {
@@ -55,6 +55,136 @@ interface MessageRow {
 const CONVERSATION_COLUMNS =
   'id, account_id, bot_id, message_count, position, created_at, updated_at';
 
+// Named statements (see `statement`): each is parsed and planned once per pooled connection.
+const CREATE = statement(
+  'conversations.create',
+  `INSERT INTO conversations (id, account_id, bot_id) VALUES ($1, $2, $3)
+   RETURNING ${CONVERSATION_COLUMNS}`,
+);
+const FIND_OWNED = statement(
+  'conversations.find-owned',
+  `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = $1 AND account_id = $2`,
+);
+const LIST_OWNED = statement(
+  'conversations.list-owned',
+  `SELECT ${CONVERSATION_COLUMNS} FROM conversations
+    WHERE account_id = $1 AND ($2::bigint IS NULL OR position < $2::bigint)
+    ORDER BY position DESC LIMIT $3`,
+);
+const LIST_MESSAGES = statement(
+  'messages.list',
+  `SELECT id, conversation_id, seq, role, text, created_at FROM messages
+    WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+);
+
+/**
+ * A message as the API shows it, built in SQL, so that the answer returned and the one stored
+ * under an Idempotency-Key are one value. createdAt in toISOString()'s form: to_char truncates
+ * to milliseconds, as pg's Date parsing (listMessages, `iso`) does.
+ */
+const MESSAGE_JSON = (m: string) => `jsonb_build_object(
+             'id', ${m}.id, 'conversationId', ${m}.conversation_id, 'seq', ${m}.seq,
+             'role', ${m}.role, 'text', ${m}.text,
+             'createdAt', to_char(${m}.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
+
+/**
+ * One exchange (the user's message and the bot's reply) in ONE statement, so one round trip
+ * and no BEGIN/COMMIT: a statement is atomic on its own, and every data-modifying CTE in it
+ * commits together or not at all. `conversation` (below, one of two heads) yields the row and
+ * its message_count after the two new messages; `stored` numbers them from it; `exchange`
+ * builds the answer; `completed` stores that answer under the Idempotency-Key ($8; NULL
+ * matches no row, so without a key it does nothing). Were the conversation gone, `conversation`
+ * is empty, so nothing is inserted or completed and the statement returns no row.
+ * The foreign key from messages to a conversation inserted by the same statement holds: the
+ * RI check runs at the end of the statement, when the row is there.
+ */
+const EXCHANGE_TAIL = `,
+stored AS (
+  INSERT INTO messages (id, conversation_id, seq, role, text)
+  SELECT m.id, c.id, c.message_count - 2 + m.n, m.role, m.text
+    FROM conversation AS c,
+         (VALUES ($4::uuid, 1, 'user', $5::text), ($6::uuid, 2, 'bot', $7::text))
+           AS m (id, n, role, text)
+  RETURNING id, conversation_id, seq, role, text, created_at
+),
+exchange AS (
+  SELECT jsonb_build_object(
+           'conversationId', c.id,
+           'botId', $3::text,
+           'message', (SELECT ${MESSAGE_JSON('s')} FROM stored AS s WHERE s.role = 'user'),
+           'reply', (SELECT ${MESSAGE_JSON('s')} FROM stored AS s WHERE s.role = 'bot')
+         ) AS body
+    FROM conversation AS c
+),
+completed AS (
+  UPDATE idempotency_keys AS k SET response = e.body
+    FROM exchange AS e
+   WHERE k.account_id = $2 AND k.key = $8::text
+)
+SELECT body FROM exchange`;
+
+/** A new conversation, born with its two messages (its message_count is 2 from the start). */
+const STORE_EXCHANGE_NEW = statement(
+  'conversations.store-exchange-new',
+  `WITH conversation AS (
+  INSERT INTO conversations (id, account_id, bot_id, message_count) VALUES ($1, $2, $3, 2)
+  RETURNING id, message_count
+)${EXCHANGE_TAIL}`,
+);
+
+/**
+ * An existing conversation: the UPDATE takes the row's lock until the statement commits, so
+ * concurrent exchanges on one conversation queue there and each reads the count the previous
+ * one left (READ COMMITTED re-reads a row updated meanwhile): seq numbers stay consecutive and
+ * unique, and each question is followed by its own answer. The owner and the bot are checked
+ * again in the WHERE, so the statement can only ever write to the caller's own conversation.
+ */
+const STORE_EXCHANGE_CONTINUED = statement(
+  'conversations.store-exchange-continued',
+  `WITH conversation AS (
+  UPDATE conversations SET message_count = message_count + 2, updated_at = now()
+   WHERE id = $1 AND account_id = $2 AND bot_id = $3
+  RETURNING id, message_count
+)${EXCHANGE_TAIL}`,
+);
+
+/**
+ * Purges the keys past the TTL and claims one, in one statement. `purged` is drained by
+ * `count(*)` before `claimed` makes its row, so an expired row of the same key is gone first
+ * (a row this statement deleted does not conflict). When the INSERT did nothing, the second
+ * branch reads the row that holds the key; it reads the statement's snapshot, in which the
+ * rows just purged still show, hence the TTL test on created_at there too. A holder that
+ * committed after that snapshot is invisible to it: then no row comes back and the caller asks
+ * again (a new statement, a new snapshot).
+ */
+const CLAIM_KEY = statement(
+  'idempotency-keys.claim',
+  `WITH purged AS (
+  DELETE FROM idempotency_keys WHERE created_at <= now() - make_interval(secs => $4)
+  RETURNING 1
+),
+claimed AS (
+  INSERT INTO idempotency_keys (account_id, key, fingerprint)
+  SELECT $1::uuid, $2::text, $3::text FROM (SELECT count(*) FROM purged) AS after_purge
+  ON CONFLICT (account_id, key) DO NOTHING
+  RETURNING fingerprint
+)
+SELECT true AS claimed, fingerprint, NULL::jsonb AS response FROM claimed
+UNION ALL
+SELECT false, k.fingerprint, k.response FROM idempotency_keys AS k
+ WHERE k.account_id = $1 AND k.key = $2
+   AND k.created_at > now() - make_interval(secs => $4)
+   AND NOT EXISTS (SELECT 1 FROM claimed)`,
+);
+const COMPLETE_KEY = statement(
+  'idempotency-keys.complete',
+  `UPDATE idempotency_keys SET response = $3::jsonb WHERE account_id = $1 AND key = $2`,
+);
+const RELEASE_KEY = statement(
+  'idempotency-keys.release',
+  `DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND response IS NULL`,
+);
+
 const toConversation = (row: ConversationRow): Conversation => ({
   id: row.id,
   accountId: row.account_id,
@@ -73,6 +203,15 @@ const toMessage = (row: MessageRow): Message => ({
   createdAt: iso(row.created_at),
 });
 
+const messageOf = (m: Message): Message => ({
+  id: m.id,
+  conversationId: m.conversationId,
+  seq: m.seq,
+  role: m.role,
+  text: m.text,
+  createdAt: m.createdAt,
+});
+
 /**
  * Where an Idempotency-Key stands for one account: `claimed` (this caller inserted it and does
  * the work), `pending` (another request holds it and has not answered yet) or `done` (the
@@ -82,6 +221,28 @@ export type IdempotencyClaim =
   | { readonly state: 'claimed' }
   | { readonly state: 'pending'; readonly fingerprint: string }
   | { readonly state: 'done'; readonly fingerprint: string; readonly response: unknown };
+
+/** What one message stores and answers: the user's message and the bot's reply. */
+export interface Exchange {
+  readonly conversationId: string;
+  readonly botId: string;
+  readonly message: Message;
+  readonly reply: Message;
+}
+
+export interface ExchangeInput {
+  readonly accountId: string;
+  readonly botId: string;
+  /**
+   * The conversation to continue (the caller checked, before asking the bot, that the account
+   * owns it and that it is `botId`'s; the statement checks both again). Unset: a new one.
+   */
+  readonly conversationId?: string | undefined;
+  readonly text: string;
+  readonly replyText: string;
+  /** The Idempotency-Key this caller claimed: the exchange is stored as its answer. */
+  readonly idempotencyKey?: string | undefined;
+}
 
 export interface IdempotencyKeyInput {
   readonly accountId: string;
@@ -96,19 +257,14 @@ export class ConversationsRepository {
 
   async create(input: { accountId: string; botId: string; id?: string }): Promise<Conversation> {
     const { rows } = await this.db.query<ConversationRow>(
-      `INSERT INTO conversations (id, account_id, bot_id) VALUES ($1, $2, $3)
-       RETURNING ${CONVERSATION_COLUMNS}`,
-      [input.id ?? randomUUID(), input.accountId, input.botId],
+      CREATE([input.id ?? uuidv7(), input.accountId, input.botId]),
     );
     return toConversation(rows[0]!);
   }
 
   /** The conversation if it exists and belongs to `accountId`; another's is simply absent. */
   async findOwned(accountId: string, id: string): Promise<Conversation | undefined> {
-    const { rows } = await this.db.query<ConversationRow>(
-      `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = $1 AND account_id = $2`,
-      [id, accountId],
-    );
+    const { rows } = await this.db.query<ConversationRow>(FIND_OWNED([id, accountId]));
     return rows[0] ? toConversation(rows[0]) : undefined;
   }
 
@@ -117,10 +273,7 @@ export class ConversationsRepository {
     const before =
       page.cursor === undefined ? null : String(decodePositionCursor(page.cursor, 'position'));
     const { rows } = await this.db.query<ConversationRow>(
-      `SELECT ${CONVERSATION_COLUMNS} FROM conversations
-        WHERE account_id = $1 AND ($2::bigint IS NULL OR position < $2::bigint)
-        ORDER BY position DESC LIMIT $3`,
-      [accountId, before, page.limit + 1],
+      LIST_OWNED([accountId, before, page.limit + 1]),
     );
     const more = rows.length > page.limit;
     const items = rows.slice(0, page.limit);
@@ -146,7 +299,7 @@ export class ConversationsRepository {
     );
     if (!rows[0]) throw new Error(`conversation ${conversationId} does not exist`);
     const first = rows[0].message_count - messages.length + 1;
-    const ids = messages.map(() => randomUUID());
+    const ids = messages.map(() => uuidv7());
     const inserted = await this.db.query<MessageRow>(
       `INSERT INTO messages (id, conversation_id, seq, role, text)
        SELECT m.id, $1, m.seq, m.role, m.text
@@ -163,13 +316,43 @@ export class ConversationsRepository {
     return inserted.rows.map(toMessage).sort((a, b) => a.seq - b.seq);
   }
 
+  /**
+   * Stores a message and the bot's reply, in a new conversation or at the end of an existing
+   * one, and the answer under `idempotencyKey` when given: one statement, one round trip (see
+   * STORE_EXCHANGE_NEW). Call it outside a transaction; it commits on its own. Throws when the
+   * conversation to continue is gone or not the account's and the bot's: nothing is stored.
+   */
+  async storeExchange(input: ExchangeInput): Promise<Exchange> {
+    const { conversationId, accountId, botId } = input;
+    const store = conversationId === undefined ? STORE_EXCHANGE_NEW : STORE_EXCHANGE_CONTINUED;
+    const { rows } = await this.db.query<{ body: Exchange }>(
+      store([
+        conversationId ?? uuidv7(),
+        accountId,
+        botId,
+        uuidv7(),
+        input.text,
+        uuidv7(),
+        input.replyText,
+        input.idempotencyKey ?? null,
+      ]),
+    );
+    const body = rows[0]?.body;
+    if (!body) throw new Error(`conversation ${conversationId} does not exist`);
+    // The JSON's keys in the API's order (jsonb keeps its own); the values are the stored ones.
+    return {
+      conversationId: body.conversationId,
+      botId: body.botId,
+      message: messageOf(body.message),
+      reply: messageOf(body.reply),
+    };
+  }
+
   /** Oldest first, `limit` at a time. */
   async listMessages(conversationId: string, page: PageRequest): Promise<Page<Message>> {
     const after = page.cursor === undefined ? 0 : decodePositionCursor(page.cursor, 'seq');
     const { rows } = await this.db.query<MessageRow>(
-      `SELECT id, conversation_id, seq, role, text, created_at FROM messages
-        WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-      [conversationId, after, page.limit + 1],
+      LIST_MESSAGES([conversationId, after, page.limit + 1]),
     );
     const more = rows.length > page.limit;
     const items = rows.slice(0, page.limit).map(toMessage);
@@ -178,32 +361,26 @@ export class ConversationsRepository {
   }
 
   /**
-   * Claims `key` for `accountId`, or says who has it. Each statement commits on its own (call it
-   * outside a transaction), so a concurrent request with the same key sees the claim at once;
-   * the primary key decides which of two concurrent INSERTs wins. Every key older than
-   * `ttlSeconds`, of any account, is deleted first (the created_at index finds them, each row is
-   * deleted once): an expired key is free again and the table holds one TTL's keys.
+   * Claims `key` for `accountId`, or says who has it: usually one statement (CLAIM_KEY), which
+   * commits on its own (call it outside a transaction), so a concurrent request with the same
+   * key sees the claim at once; the primary key decides which of two concurrent INSERTs wins.
+   * Every key older than `ttlSeconds`, of any account, is deleted first (the created_at index
+   * finds them, each row is deleted once): an expired key is free again and the table holds one
+   * TTL's keys.
    */
   async claimIdempotencyKey(input: IdempotencyKeyInput): Promise<IdempotencyClaim> {
     const { accountId, key, fingerprint, ttlSeconds } = input;
-    await this.db.query(
-      `DELETE FROM idempotency_keys WHERE created_at <= now() - make_interval(secs => $1)`,
-      [ttlSeconds],
-    );
-    // Twice at most: a holder that failed between our INSERT and our SELECT freed the key.
+    // Twice at most: the first statement's snapshot may miss a holder that committed while it
+    // waited on the key, or a holder may have failed and freed the key in between (see CLAIM_KEY).
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      const inserted = await this.db.query(
-        `INSERT INTO idempotency_keys (account_id, key, fingerprint) VALUES ($1, $2, $3)
-         ON CONFLICT (account_id, key) DO NOTHING RETURNING key`,
-        [accountId, key, fingerprint],
-      );
-      if (inserted.rows.length > 0) return { state: 'claimed' };
-      const { rows } = await this.db.query<{ fingerprint: string; response: unknown }>(
-        `SELECT fingerprint, response FROM idempotency_keys WHERE account_id = $1 AND key = $2`,
-        [accountId, key],
-      );
+      const { rows } = await this.db.query<{
+        claimed: boolean;
+        fingerprint: string;
+        response: unknown;
+      }>(CLAIM_KEY([accountId, key, fingerprint, ttlSeconds]));
       const row = rows[0];
       if (!row) continue;
+      if (row.claimed) return { state: 'claimed' };
       return row.response === null
         ? { state: 'pending', fingerprint: row.fingerprint }
         : { state: 'done', fingerprint: row.fingerprint, response: row.response };
@@ -213,17 +390,11 @@ export class ConversationsRepository {
 
   /** Stores the answer of a claimed key; call in the transaction that stores the messages. */
   async completeIdempotencyKey(accountId: string, key: string, response: unknown): Promise<void> {
-    await this.db.query(
-      `UPDATE idempotency_keys SET response = $3::jsonb WHERE account_id = $1 AND key = $2`,
-      [accountId, key, JSON.stringify(response)],
-    );
+    await this.db.query(COMPLETE_KEY([accountId, key, JSON.stringify(response)]));
   }
 
   /** Frees a claimed key whose request failed (nothing was stored), so a retry runs anew. */
   async releaseIdempotencyKey(accountId: string, key: string): Promise<void> {
-    await this.db.query(
-      `DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND response IS NULL`,
-      [accountId, key],
-    );
+    await this.db.query(RELEASE_KEY([accountId, key]));
   }
 }

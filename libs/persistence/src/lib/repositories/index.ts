@@ -5,6 +5,8 @@ export type { SessionOwner } from './sessions.repository.js';
 export { ConversationsRepository } from './conversations.repository.js';
 export type {
   Conversation,
+  Exchange,
+  ExchangeInput,
   IdempotencyClaim,
   IdempotencyKeyInput,
   Message,

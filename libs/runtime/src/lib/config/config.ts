@@ -1,5 +1,6 @@
-import { Kind, Type, type Static, type TSchema } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { Type, type Static, type TSchema, type TSchemaOptions } from 'typebox';
+import type { TLocalizedValidationError } from 'typebox/error';
+import { Value } from 'typebox/value';
 import { trustProxyProblem } from './trust-proxy.js';
 
 const Url = Type.String({ pattern: '^https?://[^\\s/?#]+(/[^\\s]*)?$' });
@@ -42,8 +43,18 @@ export type ProxyService = Static<typeof ProxyServiceSchema>;
 export const ConfigSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1' }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  // Each literal written out: TypeBox 1.x infers a union from a tuple of schemas, and the array
+  // a `.map()` returns made the setting's type `never`.
   LOG_LEVEL: Type.Union(
-    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    [
+      Type.Literal('fatal'),
+      Type.Literal('error'),
+      Type.Literal('warn'),
+      Type.Literal('info'),
+      Type.Literal('debug'),
+      Type.Literal('trace'),
+      Type.Literal('silent'),
+    ],
     { default: 'info' },
   ),
   /** PostgreSQL server; when unset, embedded PGlite is used. */
@@ -53,6 +64,22 @@ export const ConfigSchema = Type.Object({
    * directory (the app's main names it); `memory://` keeps the database in memory only.
    */
   PGLITE_DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * Connections each process keeps to the PostgreSQL server (the pg pool's `max`); a query past
+   * them waits for one (3 s, then 503). Ignored on PGlite, which has one. Each cluster worker
+   * has its own pool, so WEB_CONCURRENCY × DB_POOL_SIZE must fit the server's max_connections.
+   */
+  DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+  /**
+   * PGlite's shared_buffers in MB when DATABASE_URL is unset. PGlite holds the whole pool in its
+   * WASM heap from the start, so this is resident memory: initdb's 128 MB cost about 120 MB of RSS.
+   */
+  PGLITE_SHARED_BUFFERS_MB: Type.Integer({ minimum: 1, maximum: 1024, default: 16 }),
+  /**
+   * Where PGlite runs when DATABASE_URL is unset: `main`, the app's own thread (each query holds
+   * the event loop while it runs in WASM), or `worker`, a worker thread of its own.
+   */
+  PGLITE_THREAD: Type.Union([Type.Literal('main'), Type.Literal('worker')], { default: 'main' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 10 * 1024 * 1024, default: 65_536 }),
   SESSION_TTL_SECONDS: Type.Integer({ minimum: 60, default: 86_400 }),
   /** Base URL of the model service (POST /model/complete, /model/stream). */
@@ -60,11 +87,12 @@ export const ConfigSchema = Type.Object({
   /** Base URL of the knowledge sources (GET /sources/:id/answer). */
   KNOWLEDGE_URL: Url,
   /**
-   * Knowledge sources the ensemble bot asks per message. At most 32: every message costs this
-   * many upstream calls, and the per-account message budget (MESSAGE_RATE_MAX) counts messages,
-   * so this bound is what keeps one account's upstream load within MESSAGE_RATE_MAX × 32.
+   * Knowledge sources the ensemble bot asks per message. At most 100 (the fan-out target's K):
+   * every message costs this many upstream calls, and the per-account message budget
+   * (MESSAGE_RATE_MAX) counts messages, so this bound is what keeps one account's upstream load
+   * within MESSAGE_RATE_MAX × 100.
    */
-  ENSEMBLE_SOURCES: Type.Integer({ minimum: 1, maximum: 32, default: 5 }),
+  ENSEMBLE_SOURCES: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   /** Per-call timeout for bot upstream calls. */
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 120_000, default: 5_000 }),
   /** Most bytes one bot upstream call may answer with (a JSON body or a whole stream). */
@@ -147,6 +175,18 @@ export const ConfigSchema = Type.Object({
   /** Expired sessions each log-in deletes, at most (the purge's bound). */
   SESSION_PURGE_BATCH: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }),
   /**
+   * Sessions each process keeps in memory so that an authenticated request needs no database
+   * round trip (least recently used out first); 0 turns the cache off.
+   */
+  SESSION_CACHE_MAX_ENTRIES: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10_000 }),
+  /**
+   * The longest a cached session is believed without asking the database (never past the
+   * session's own expiry). A log-out reaches the other processes within a second through
+   * Redis or LISTEN/NOTIFY; this bounds how long one could be missed (a revocation that could
+   * not be sent).
+   */
+  SESSION_CACHE_TTL_SECONDS: Type.Integer({ minimum: 1, maximum: 3_600, default: 30 }),
+  /**
    * Which proxies in front of the app to believe about the client's address (X-Forwarded-For):
    * unset trusts none (the peer is the client); a hop count such as `1`; or a comma list of
    * addresses and CIDRs. Read by trustProxy() (lib/config/trust-proxy.ts).
@@ -193,9 +233,10 @@ const SIGNED_DECIMAL = /^-?(0|[1-9][0-9]*)$/;
  * and 1). Returns a problem to report, or the value.
  */
 function parseValue(schema: TSchema, raw: string): { value: unknown } | { problem: string } {
-  const kind = schema[Kind] as string;
-  if (kind === 'Integer' || kind === 'Number') {
-    const negatives = typeof schema['minimum'] !== 'number' || schema['minimum'] < 0;
+  if (Type.IsInteger(schema) || Type.IsNumber(schema)) {
+    // TypeBox 1.x types a schema's kind, not its options, so the bound is looked up as a key.
+    const minimum = 'minimum' in schema ? schema.minimum : undefined;
+    const negatives = typeof minimum !== 'number' || minimum < 0;
     if (!(negatives ? SIGNED_DECIMAL : DECIMAL).test(raw)) {
       return {
         problem: `must be a whole number in plain decimal digits (got ${JSON.stringify(raw)})`,
@@ -203,12 +244,76 @@ function parseValue(schema: TSchema, raw: string): { value: unknown } | { proble
     }
     return { value: Number(raw) };
   }
-  if (kind === 'Boolean') {
+  if (Type.IsBoolean(schema)) {
     if (raw === 'true') return { value: true };
     if (raw === 'false') return { value: false };
     return { problem: `must be true or false (got ${JSON.stringify(raw)})` };
   }
   return { value: Value.Convert(schema, raw) };
+}
+
+/**
+ * The settings a TypeBox error is about, as `PROXY_SERVICES.s.paths`. Like Ajv, TypeBox 1.x
+ * reports a missing or an unexpected property at the object that holds it and names the
+ * properties in `params`, so those names complete the path.
+ */
+function settingsOf(error: TLocalizedValidationError): string[] {
+  const at = error.instancePath.slice(1).replace(/\//g, '.');
+  const names =
+    error.keyword === 'required'
+      ? error.params.requiredProperties
+      : error.keyword === 'additionalProperties'
+        ? error.params.additionalProperties
+        : [''];
+  return names.map((name) => [at, name].filter((part) => part !== '').join('.') || '(root)');
+}
+
+/**
+ * One message per setting. TypeBox's own wording names the whole object for a missing property
+ * ("must have required properties A, B"), calls an unexpected one "schema is false" (the
+ * `additionalProperties: false` it broke), and reports a union of literals once per literal and
+ * then as "must match a schema in anyOf": here they read as the setting's own problem.
+ */
+function problemsOf(errors: readonly TLocalizedValidationError[]): Map<string, string> {
+  const problems = new Map<string, string>();
+  const allowed = new Map<string, unknown[]>();
+  for (const error of errors) {
+    for (const key of settingsOf(error)) {
+      if (error.keyword === 'const') {
+        allowed.set(key, [...(allowed.get(key) ?? []), error.params.allowedValue]);
+      }
+      const literals = allowed.get(key);
+      if (error.keyword === 'anyOf' && literals) {
+        problems.set(key, `must be one of ${literals.map((v) => JSON.stringify(v)).join(', ')}`);
+      } else if (!problems.has(key)) {
+        problems.set(
+          key,
+          error.keyword === 'required'
+            ? 'is required'
+            : error.keyword === 'additionalProperties' || error.keyword === 'boolean'
+              ? 'is not allowed'
+              : error.message,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * The schema's defaults for the settings `input` leaves unset. Not Value.Default: in TypeBox
+ * 1.4.3 it throws (`Cannot use 'in' operator to search for 'default' in false`) on a Record with
+ * `additionalProperties: false`, PROXY_SERVICES, as soon as a key breaks the name pattern, which
+ * must be a ConfigError instead. Every default of ConfigSchema is on a top-level setting (0.34's
+ * Value.Default did not fill the `methods` default inside a PROXY_SERVICES entry either).
+ */
+function withDefaults(input: Record<string, unknown>): Record<string, unknown> {
+  const value = { ...input };
+  for (const [key, schema] of Object.entries(ConfigSchema.properties) as Array<[string, TSchema]>) {
+    const { default: fallback } = schema as TSchemaOptions;
+    if (value[key] === undefined && fallback !== undefined) value[key] = structuredClone(fallback);
+  }
+  return value;
 }
 
 /**
@@ -233,15 +338,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if ('problem' in parsed) problems.set(key, parsed.problem);
     else input[key] = parsed.value;
   }
-  const value = Value.Default(ConfigSchema, input);
-  const errors = [...Value.Errors(ConfigSchema, value)];
+  const value = withDefaults(input);
+  const errors = Value.Errors(ConfigSchema, value);
   if (errors.length > 0 || problems.size > 0) {
-    // One line per variable: TypeBox reports a missing string both as missing and as not a string.
+    // One line per variable: a number that did not parse is not checked against its schema.
     const byPath = new Map<string, string>(problems);
-    for (const e of errors) {
-      const key = e.path.slice(1).replace(/\//g, '.') || '(root)';
-      if (!byPath.has(key)) byPath.set(key, e.message);
-    }
+    for (const [key, message] of problemsOf(errors)) if (!byPath.has(key)) byPath.set(key, message);
     const lines = [...byPath].map(([key, message]) => `  ${key}: ${message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }

@@ -1,4 +1,5 @@
-// The ceiling: a bare node:http JSON hello-world. Nothing a framework can do is faster.
+// The ceiling: a bare node:http JSON hello-world. Nothing a framework can do is faster. Plain
+// JavaScript, so that the node scenario runs it on every Node version with no loader.
 import { createServer } from 'node:http';
 
 const body = JSON.stringify({ hello: 'world' });

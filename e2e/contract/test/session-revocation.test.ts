@@ -1,0 +1,4 @@
+import { runSessionRevocationSuite } from '../src/index.js';
+import { apps } from '../src/apps.js';
+
+for (const app of apps) await runSessionRevocationSuite(app);

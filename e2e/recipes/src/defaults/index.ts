@@ -1,0 +1,2 @@
+export { buildBareExpress } from './express.js';
+export { buildBareFastify } from './fastify.js';

@@ -1,0 +1,2 @@
+export { servePair, type RecipePair, type ServedPair, type Side } from './harness.js';
+export { buildBareExpress, buildBareFastify } from './defaults/index.js';
