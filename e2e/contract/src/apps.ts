@@ -15,6 +15,7 @@ export interface App extends AppUnderTest {
   readonly faults: FaultProfile;
 }
 
+// #region guide:apps-under-test
 export const expressApi: App = {
   name: 'express-api',
   start: ({ config, db, logger }) => startExpress({ config, db, ...(logger ? { logger } : {}) }),
@@ -28,6 +29,7 @@ export const fastifyApi: App = {
   main: 'apps/fastify-api/src/main.ts',
   faults: { proxy: 'streamed', fanOut: 'concurrent' },
 };
+// #endregion guide:apps-under-test
 
 /**
  * The bridge with the groups MOVED lists served natively and express-api's routers for the rest:

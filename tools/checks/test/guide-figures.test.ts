@@ -1,10 +1,16 @@
-// Every figure the migration guide quotes from a benchmark run must be in docs/benchmarks.md,
-// which that run wrote: after a new run, a stale figure in the guide fails here.
+// Every figure the migration guide and the case study quote from a benchmark run must be in
+// docs/benchmarks.md, which that run wrote: after a new run, a stale figure in either fails here.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const read = (file: string) => readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8');
-const guide = read('docs/migration-guide.md');
+/** Each page that quotes the benchmarks, and how many measured paragraphs it has at least. */
+const PAGES = [
+  // What the migration buys, and upgrading Node.
+  { file: 'docs/migration-guide.md', atLeast: 2 },
+  // The four blocking patterns that have a figure (the WebSocket has none) and the registry.
+  { file: 'docs/case-study.md', atLeast: 4 },
+] as const;
 const benchmarks = read('docs/benchmarks.md');
 
 /** The "**Measured**" paragraphs, each with the table right after it if there is one. */
@@ -36,11 +42,11 @@ function bareTableFigures(block: string): string[] {
     .filter((cell) => /^\d[\d,]*(?:\.\d+)?$/.test(cell) && !/^\d{1,2}$/.test(cell));
 }
 
-describe('docs/migration-guide.md', () => {
-  const blocks = measuredBlocks(guide);
+describe.each(PAGES)('$file', ({ file, atLeast }) => {
+  const blocks = measuredBlocks(read(file));
 
-  it('has a measured paragraph for each benchmarked step', () => {
-    expect(blocks.length).toBeGreaterThanOrEqual(4);
+  it(`has a measured paragraph for each benchmarked step (${atLeast} or more)`, () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(atLeast);
   });
 
   it.each(blocks.map((b) => [b.slice(0, 60), b]))(
@@ -49,7 +55,7 @@ describe('docs/migration-guide.md', () => {
       const figures = [...(normalise(block).match(FIGURE) ?? []), ...bareTableFigures(block)];
       expect(figures.length).toBeGreaterThan(0);
       const missing = figures.filter((f) => !normalise(benchmarks).includes(f));
-      expect(missing, 'rerun the numbers from docs/benchmarks.md into the guide').toEqual([]);
+      expect(missing, `rerun the numbers from docs/benchmarks.md into ${file}`).toEqual([]);
     },
   );
 });

@@ -83,7 +83,7 @@ export class FetchUpstreamClient implements UpstreamClient {
   }
 
   // #region guide:fan-out
-  // MIGRATION(fan-out) before: awaits each source in turn; see docs/migration-guide.md#fan-out
+  // MIGRATION(fan-out) before: awaits each source in turn; see docs/case-study.md#fan-out
   async fanOut<T>(tasks: ReadonlyArray<FanOutTask<T>>): Promise<Array<PromiseSettledResult<T>>> {
     const outcomes: Array<PromiseSettledResult<T>> = [];
     for (const task of tasks) {

@@ -67,7 +67,7 @@ export function proxyRoutes(routes: RouteContext): Router {
 
       // #region guide:proxy
       const timeout = AbortSignal.timeout(service.timeoutMs ?? config.PROXY_TIMEOUT_MS);
-      // MIGRATION(buffered-proxy) before: reads the whole upstream body, then replies; see docs/migration-guide.md#buffered-proxy
+      // MIGRATION(buffered-proxy) before: reads the whole upstream body, then replies; see docs/case-study.md#buffered-proxy
       let upstream: Dispatcher.ResponseData;
       let body: Buffer;
       try {

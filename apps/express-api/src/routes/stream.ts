@@ -77,7 +77,7 @@ export function streamRoutes(routes: RouteContext): Router {
   return router;
 }
 
-// MIGRATION(websocket) before: ws wired by hand to the server's 'upgrade' event, auth and refusals written to the raw socket; see docs/migration-guide.md#websocket
+// MIGRATION(websocket) before: ws wired by hand to the server's 'upgrade' event, auth and refusals written to the raw socket; see docs/case-study.md#websocket
 export function attachStreamServer(server: Server, context: AppContext): StreamServer {
   const { config, services, validator, logger } = context;
   const log = logger.child({ component: 'ws' });

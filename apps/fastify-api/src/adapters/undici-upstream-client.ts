@@ -206,7 +206,7 @@ export class UndiciUpstreamClient implements ClosableUpstreamClient {
   }
 
   // #region guide:fan-out
-  // MIGRATION(fan-out) after: bounded concurrency with per-call timeouts; see docs/migration-guide.md#fan-out
+  // MIGRATION(fan-out) after: bounded concurrency with per-call timeouts; see docs/case-study.md#fan-out
   async fanOut<T>(tasks: ReadonlyArray<FanOutTask<T>>): Promise<Array<PromiseSettledResult<T>>> {
     // At most FANOUT_CONCURRENCY calls in flight; allSettled keeps the input order. A task
     // carries the caller's signal (client disconnect); its deadline is the one `json` sets per

@@ -20,7 +20,7 @@ function timedOut(ms: number, what: string): DOMException {
   return new DOMException(`No ${what} within ${ms} ms`, 'TimeoutError');
 }
 
-// MIGRATION(buffered-proxy) after: the upstream body is streamed to the client as it arrives; see docs/migration-guide.md#buffered-proxy
+// MIGRATION(buffered-proxy) after: the upstream body is streamed to the client as it arrives; see docs/case-study.md#buffered-proxy
 const proxyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { PROXY_SERVICES, PROXY_TIMEOUT_MS, PROXY_MAX_RESPONSE_BYTES: maxBytes } = app.config;
   // Per process: with WEB_CONCURRENCY workers an account may have that many times as many.

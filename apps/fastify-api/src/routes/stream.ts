@@ -5,7 +5,7 @@ import { serveStream, type SocketLease } from '@switchyard/domain';
 import { logError, upgradeRequired } from '@switchyard/http-kit';
 import { fromTable } from '../lib/api-route.js';
 
-// MIGRATION(websocket) after: @fastify/websocket route behind the same auth hook, frames handled in order; see docs/migration-guide.md#websocket
+// MIGRATION(websocket) after: @fastify/websocket route behind the same auth hook, frames handled in order; see docs/case-study.md#websocket
 // #region guide:websocket
 const streamRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // The place each upgrade took among its account's WS_MAX_SOCKETS_PER_ACCOUNT.
@@ -29,7 +29,7 @@ const streamRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (request.raw.socket.destroyed) lease.release();
       leases.set(request, lease);
     },
-    // #endregion guide:websocket
+    // After the upgrade: the same frame protocol as express-api's connection handler.
     handler: (socket, request) => {
       serveStream(socket, {
         chat: app.services.chat,
@@ -43,5 +43,6 @@ const streamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   });
 };
+// #endregion guide:websocket
 
 export default streamRoutes;

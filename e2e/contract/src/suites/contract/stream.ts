@@ -158,7 +158,7 @@ export function streamCases(ctx: UsedEnvironment): void {
       });
     });
 
-    // The three answers the apps once gave differently (docs/api-behaviour.md#websocket).
+    // The three answers the apps once gave differently (docs/api-behaviour.md#websocket-v1botsbotidstream).
     it('refuses an upgrade on a route that is not the stream with 404 SWY_ERR_NOT_FOUND', async () => {
       const answer = await upgrade(ctx.env.app.url, '/v1/bots', { headers: account.auth });
       expect(answer).toMatchObject({ status: 404, body: errorBody('SWY_ERR_NOT_FOUND') });

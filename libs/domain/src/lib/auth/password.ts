@@ -2,8 +2,8 @@ import { randomBytes, scrypt, scryptSync, timingSafeEqual, type ScryptOptions } 
 
 /**
  * scrypt parameters, in one place. N = 2^14, r = 8, p = 1 is the interactive-login cost that
- * node:crypto defaults to (tens of milliseconds of CPU per call; scenario 2 of docs/benchmarks.md
- * reports the figure on its machine); the hash stores them, so
+ * node:crypto defaults to (tens of milliseconds per call, all of it on the calling thread;
+ * scenario 2 of docs/benchmarks.md times one call, as wall time, on its machine); the hash stores them, so
  * raising them later keeps old hashes valid.
  */
 export const SCRYPT_PARAMS = { N: 16_384, r: 8, p: 1, keyLength: 64, saltLength: 16 } as const;
