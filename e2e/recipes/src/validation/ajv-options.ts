@@ -3,7 +3,7 @@
 // leave body types alone, report every failure in the app's own error body. Three apps: the
 // defaults, `removeAdditional: false` alone, and the configuration that does all three.
 import { Ajv, type Options } from 'ajv';
-import Fastify, { type FastifyInstance, type FastifySchema } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifySchema } from 'fastify';
 
 const itemRoutes = (app: FastifyInstance) => {
   const schema: FastifySchema = {
@@ -53,7 +53,7 @@ export function strictBodies(): FastifyInstance {
   );
   // Fastify's own 400 is `{ statusCode, code: 'FST_ERR_VALIDATION', error, message }`: map the
   // failures to the body the Express app answered with.
-  app.setErrorHandler((error, _request, reply) => {
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
     if (!error.validation) return reply.send(error);
     return reply.code(400).send({
       error: {
