@@ -37,7 +37,7 @@ describe('Express 5 at start-up', () => {
     ['/a+b', 'Unexpected + at index 2: /a+b'],
     ['/(legacy)/status', 'Unexpected ( at index 1: /(legacy)/status'],
   ])('throws a TypeError for %s when the route is added', (path, message) => {
-    expect(OLD_PATHS).toContain(path);
+    expect(OLD_PATHS.map((p) => p.old)).toContain(path);
     const app = express();
     const add = () => app.get(path, (_req, res) => res.end());
     // path-to-regexp's PathError, a TypeError; the link explains the new syntax.
@@ -49,6 +49,26 @@ describe('Express 5 at start-up', () => {
     expect(() => buildExpress4Paths()).not.toThrow();
   });
 });
+
+describe.each(OLD_PATHS)(
+  '$old in Express 4 and $next in Express 5',
+  ({ old, next, matches, refuses }) => {
+    const four = express4AsExpress();
+    four.get(old, (_req, res) => res.json({ matched: true }));
+    const five = express();
+    five.get(next, (_req, res) => res.json({ matched: true }));
+
+    it.each([...matches])('both match %s', async (path) => {
+      await request(four).get(path).expect(200, { matched: true });
+      await request(five).get(path).expect(200, { matched: true });
+    });
+
+    it.each([...refuses, '/elsewhere'])('both refuse %s', async (path) => {
+      await request(four).get(path).expect(404);
+      await request(five).get(path).expect(404);
+    });
+  },
+);
 
 const sides = [
   ['Express 4', () => served.express4],

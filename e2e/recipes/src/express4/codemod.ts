@@ -49,7 +49,7 @@ export function afterCodemod(ex: Express4Module) {
   });
   // Left as it was: `:id?`. explicit-request-params.
   app.get('/items/:id?', (req, res) => {
-    res.json({ id: req.params['id'] ?? null });
+    res.json({ id: req.params.id ?? null });
   });
   // status-send-order.
   app.post('/items', (_req, res) => {

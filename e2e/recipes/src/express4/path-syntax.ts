@@ -4,14 +4,22 @@ import express from 'express';
 import express4 from 'express4';
 import Fastify from 'fastify';
 
-/** Paths Express 4 takes and Express 5 refuses when the route is added. */
+/**
+ * Paths Express 4 takes and Express 5 refuses when the route is added, each with an Express 5
+ * path that matches the same requests (`matches`) and refuses the same others (`refuses`).
+ */
 export const OLD_PATHS = [
-  '/files/*',
-  '/items/:id?',
-  '/orders/:id(\\d+)',
-  '/colou?r',
-  '/a+b',
-  '/(legacy)/status',
+  { old: '/files/*', next: '/files/*path', matches: ['/files/a/b.txt'], refuses: ['/files'] },
+  { old: '/items/:id?', next: '/items{/:id}', matches: ['/items', '/items/7'], refuses: [] },
+  {
+    old: '/orders/:id(\\d+)',
+    next: /^\/orders\/(\d+)$/,
+    matches: ['/orders/42'],
+    refuses: ['/orders/abc'],
+  },
+  { old: '/colou?r', next: '/colo{u}r', matches: ['/color', '/colour'], refuses: ['/colouur'] },
+  { old: '/a+b', next: /^\/a+b$/, matches: ['/ab', '/aaab'], refuses: ['/b'] },
+  { old: '/(legacy)/status', next: '/legacy/status', matches: ['/legacy/status'], refuses: [] },
 ] as const;
 
 export function buildExpress4Paths() {
