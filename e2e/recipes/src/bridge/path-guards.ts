@@ -81,14 +81,17 @@ export async function buildGuardedApp(options: GuardedAppOptions): Promise<Fasti
     ...(options.topLevel ?? {}),
     ...(options.routerOptions ? { routerOptions: options.routerOptions } : {}),
   });
-  // #region guide:path-guard-mount
-  // Both plugins decorate `use` with Express's signature; the paths are matched by Express's
-  // router (@fastify/express) or by path-to-regexp (middie), after the plugin has decoded and
-  // normalized the URL the way Fastify's router does.
   await app.register(options.engine === 'express' ? expressPlugin : middie);
-  if (options.sprung) app.use(rawUrlGuard);
-  else app.use(['/admin', '/files/admin'], guard);
-  // #endregion guide:path-guard-mount
+  if (options.sprung) {
+    app.use(rawUrlGuard);
+  } else {
+    // #region guide:path-guard-mount
+    // Both plugins decorate `use` with Express's signature. They decode and normalize the URL
+    // as Fastify's router does, then match the paths with Express's router (@fastify/express)
+    // or path-to-regexp (middie).
+    app.use(['/admin', '/files/admin'], guard);
+    // #endregion guide:path-guard-mount
+  }
   app.get('/admin', async () => ({ admin: true }));
   app.get('/admin/reports', async () => ({ reports: [] }));
   await app.register(
