@@ -1,17 +1,19 @@
-// The known traps of @fastify/express, each shown twice: the bridge as built avoids it (the
-// test that would fail if the trap were sprung), and the same bridge with the trap sprung on
-// purpose, which shows what the trap does. docs/migration-guide.md#bridge-traps explains them.
+// The traps of @fastify/express (the fourth, inject(), is in test/inject.test.ts), each shown
+// twice: the bridge as built avoids it (the test that would fail if the trap were sprung), and
+// the same bridge with the trap sprung on purpose, which shows what the trap does.
+// docs/migration-guide.md#bridge-traps explains them.
 import { openDatabase, type Database } from '@switchyard/persistence';
 import { contractConfig, startUpstream, type RunningUpstream } from '@switchyard/testing';
 import { notFound } from '@switchyard/express-api';
 import { serve, type RunningServer } from '@switchyard/fastify-api';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBridge, MOVED, type BuildBridgeOptions } from '../src/index.js';
 
 interface Bridge {
   readonly server: RunningServer;
+  readonly upstream: RunningUpstream;
   readonly auth: { authorization: string };
   close(): Promise<void>;
 }
@@ -32,6 +34,7 @@ async function startBridge(
   const session = await request(server.url).post('/v1/sessions').send(credentials).expect(201);
   return {
     server,
+    upstream,
     auth: { authorization: `Bearer ${(session.body as { token: string }).token}` },
     async close() {
       await server.close();
@@ -160,5 +163,60 @@ describe('trap: Fastify hooks and the routes Express serves', () => {
     expect(MOVED).not.toContain('proxy');
     expect(proxied.status).toBe(200);
     expect(proxied.headers['x-bridge-on-send']).toBeUndefined();
+  });
+});
+
+describe('trap: Express sees a decoded, normalized req.url', () => {
+  /** Answers what a middleware of the Express side reads for a path under /trap-url/. */
+  const readsUrl: RequestHandler = (req, res, next) => {
+    if (!req.originalUrl.startsWith('/trap-url/')) return next();
+    res.json({
+      url: req.url,
+      originalUrl: req.originalUrl,
+      // What code that decodes the path it reads (a proxy, a file server) ends up with.
+      fromUrl: decodeURIComponent(req.url),
+      fromOriginalUrl: decodeURIComponent(req.originalUrl),
+    });
+  };
+  let bridge: Bridge;
+  let sprung: Bridge;
+  beforeAll(async () => {
+    bridge = await startBridge();
+    sprung = await startBridge({ expressExtras: { before: [readsUrl] } });
+  });
+  afterAll(async () => {
+    await bridge?.close();
+    await sprung?.close();
+  });
+
+  it('forwards a double-encoded path through the proxy as sent: it reads req.originalUrl', async () => {
+    expect(MOVED).not.toContain('proxy');
+    bridge.upstream.requests.clear();
+    const res = await request(bridge.server.url)
+      .get('/v1/proxy/nested/%252e%252e/%252e%252e/get')
+      .set(bridge.auth);
+    expect(res.status).toBe(200);
+    // contractConfig's `nested` service is the stand-in's /anything/base.
+    expect(bridge.upstream.requests.last()?.url).toBe('/anything/base/%252e%252e/%252e%252e/get');
+  });
+
+  it('in Express alone, req.url is the path as sent', async () => {
+    const alone = express().use(readsUrl);
+    const res = await request(alone).get('/trap-url/%252e%252e/secret');
+    expect(res.body).toMatchObject({
+      url: '/trap-url/%252e%252e/secret',
+      fromUrl: '/trap-url/%2e%2e/secret',
+    });
+  });
+
+  it('inside the bridge (sprung), req.url is decoded once already: decoding it again climbs', async () => {
+    const res = await request(sprung.server.url).get('/trap-url/%252e%252e/secret');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      url: '/trap-url/%2e%2e/secret',
+      originalUrl: '/trap-url/%252e%252e/secret',
+      fromUrl: '/trap-url/../secret',
+      fromOriginalUrl: '/trap-url/%2e%2e/secret',
+    });
   });
 });

@@ -95,16 +95,14 @@ describe('where express.static and @fastify/static differ', () => {
     expect(fromFastify.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
   });
 
-  it('Content-Disposition: Express leaves a plain name unquoted, Fastify quotes it', async () => {
+  it('Content-Disposition: both leave a plain name unquoted (@fastify/static 10)', async () => {
     const fromExpress = await request(served.express.url).get('/reports/latest/download');
     expect(fromExpress.headers['content-disposition']).toBe('attachment; filename=report-2026.csv');
     const fromFastify = await request(served.fastify.url).get('/reports/latest/download');
-    expect(fromFastify.headers['content-disposition']).toBe(
-      'attachment; filename="report-2026.csv"',
-    );
+    expect(fromFastify.headers['content-disposition']).toBe('attachment; filename=report-2026.csv');
   });
 
-  it("the plugin's defaults: it serves dotfiles, answers a folder without a redirect, and download() does not use its root", async () => {
+  it("the plugin's defaults: it serves dotfiles, answers a folder without a redirect, and download() uses its root", async () => {
     const app = Fastify();
     await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/assets' });
     app.get('/download', async (_request, reply) => reply.download('report.csv'));
@@ -114,7 +112,8 @@ describe('where express.static and @fastify/static differ', () => {
     const folder = await app.inject('/assets/docs');
     expect(folder.statusCode).toBe(200);
     expect(folder.body).toContain('<p>Docs</p>');
-    expect((await app.inject('/download')).statusCode).toBe(404);
+    // @fastify/static 9 answered 404 here: its download() ignored the plugin's root.
+    expect((await app.inject('/download')).statusCode).toBe(200);
     await app.close();
   });
 

@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import Fastify from 'fastify';
-import fastifyStatic, { type SendOptions } from '@fastify/static';
+import fastifyStatic from '@fastify/static';
 import type { RecipePair } from '../harness.js';
 
 /** The files both sides serve: index.html, style.css, docs/index.html, report.csv, .secret. */
@@ -47,10 +47,10 @@ export const staticRecipe: RecipePair = {
     app.get('/reports/latest', async (_request, reply) => reply.sendFile('report.csv'));
     // #endregion guide:send-file-fastify
     // #region guide:download-fastify
-    // @fastify/static 9's download() does not use the plugin's root, and a relative name
-    // without one is a 404; it reads `root` from its options, which its types leave out.
+    // reply.download resolves the name against the plugin's root, as reply.sendFile does
+    // (since @fastify/static 10; 9 ignored that root and answered a relative name with 404).
     app.get('/reports/latest/download', async (_request, reply) =>
-      reply.download('report.csv', 'report-2026.csv', { root: PUBLIC_DIR } as SendOptions),
+      reply.download('report.csv', 'report-2026.csv'),
     );
     // No reply.attachment(): set the header yourself for a body you build.
     app.get('/exports/items', async (_request, reply) =>

@@ -1,5 +1,6 @@
 import type { Feature } from './feature.js';
 import { bodies } from './rows/bodies.js';
+import { bridge } from './rows/bridge.js';
 import { express4 } from './rows/express4.js';
 import { routing } from './rows/routing.js';
 import { security } from './rows/security.js';
@@ -12,6 +13,7 @@ export const FEATURES: readonly Feature[] = [
   ...security,
   ...validation,
   ...express4,
+  ...bridge,
 ];
 
 /** The row with that id; throws for an unknown one. */

@@ -82,7 +82,7 @@ export const bodies: readonly Feature[] = [
     fastify: '`reply.download` / a `Content-Disposition` header',
     fastifyPackages: ['@fastify/static'],
     gotcha:
-      "In `@fastify/static` 9, `reply.download` does not use the plugin's `root` (without `{ root }` in its options the file is a 404); there is no `reply.attachment`, so you set `Content-Disposition` yourself.",
+      "There is no `reply.attachment`, so for a body you build you set `Content-Disposition` yourself; `reply.download` resolves a bare name against the plugin's `root` from `@fastify/static` 10 (9 ignored it, and carries the 2026 path advisories: take 10.1.3 or later).",
     recipe: 'bodies.md#download',
     test: 'e2e/recipes/test/static-files.test.ts',
   },
