@@ -10,7 +10,8 @@ import { contractConfig, startUpstream, type RunningUpstream } from '@switchyard
 import { serve, type RunningServer } from '@switchyard/fastify-api';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBridge, MOVED } from '../src/index.js';
+import { buildBridge } from '../src/index.js';
+import { SPLIT } from './support.js';
 
 interface Answer {
   readonly status: number;
@@ -78,7 +79,7 @@ beforeAll(async () => {
   upstream = await startUpstream();
   db = await openDatabase();
   const config = contractConfig(upstream);
-  server = await serve(buildBridge({ config, db, logger: false }), config);
+  server = await serve(buildBridge({ config, db, logger: false, moved: SPLIT }), config);
   const credentials = { username: `bypass-${Date.now()}`, password: 'correct horse battery' };
   await request(server.url).post('/v1/accounts').send(credentials).expect(201);
   const session = await request(server.url).post('/v1/sessions').send(credentials).expect(201);
@@ -97,9 +98,9 @@ const GROUPS = [
 ] as const;
 
 it('premise: bots is moved, conversations and the proxy are not', () => {
-  expect(MOVED).toContain('bots');
-  expect(MOVED).not.toContain('conversations');
-  expect(MOVED).not.toContain('proxy');
+  expect(SPLIT).toContain('bots');
+  expect(SPLIT).not.toContain('conversations');
+  expect(SPLIT).not.toContain('proxy');
 });
 
 describe.each(GROUPS)('GET /v1/%s%s (%s)', (group, tail) => {

@@ -9,11 +9,12 @@ import { contractConfig, startUpstream, type RunningUpstream } from '@switchyard
 import { serve, type RunningServer } from '@switchyard/fastify-api';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBridge, MOVED } from '../src/index.js';
+import { buildBridge } from '../src/index.js';
+import { SPLIT } from './support.js';
 
 const STATES: readonly (readonly [name: string, moved: readonly RouteGroup[]])[] = [
-  ['accounts on Express (MOVED)', MOVED],
-  ['accounts moved to Fastify', [...MOVED, 'accounts']],
+  ['accounts on Express (SPLIT)', SPLIT],
+  ['accounts moved to Fastify', [...SPLIT, 'accounts']],
 ];
 
 let counter = 0;

@@ -9,7 +9,8 @@ import { serve, type RunningServer } from '@switchyard/fastify-api';
 import express, { type RequestHandler } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBridge, MOVED, type BuildBridgeOptions } from '../src/index.js';
+import { buildBridge, type BuildBridgeOptions } from '../src/index.js';
+import { SPLIT } from './support.js';
 
 interface Bridge {
   readonly server: RunningServer;
@@ -18,7 +19,7 @@ interface Bridge {
   close(): Promise<void>;
 }
 
-/** The bridge with MOVED on a fresh PGlite, and a signed-in user. */
+/** The bridge with SPLIT on a fresh PGlite, and a signed-in user. */
 async function startBridge(
   options: Pick<BuildBridgeOptions, 'expressExtras'> = {},
   beforeListen: (server: ReturnType<typeof buildBridge>) => void = () => {},
@@ -26,7 +27,7 @@ async function startBridge(
   const upstream: RunningUpstream = await startUpstream();
   const db: Database = await openDatabase();
   const config = contractConfig(upstream);
-  const app = buildBridge({ config, db, logger: false, ...options });
+  const app = buildBridge({ config, db, logger: false, moved: SPLIT, ...options });
   beforeListen(app);
   const server = await serve(app, config);
   const credentials = { username: `trap-${Date.now()}`, password: 'correct horse battery' };
@@ -45,10 +46,10 @@ async function startBridge(
 }
 
 it('serves bots natively and accounts, conversations and the proxy through Express (the premise below)', () => {
-  expect(MOVED).toContain('bots');
-  expect(MOVED).not.toContain('accounts');
-  expect(MOVED).not.toContain('conversations');
-  expect(MOVED).not.toContain('proxy');
+  expect(SPLIT).toContain('bots');
+  expect(SPLIT).not.toContain('accounts');
+  expect(SPLIT).not.toContain('conversations');
+  expect(SPLIT).not.toContain('proxy');
 });
 
 describe('trap: a body parser in front of the Express side', () => {
@@ -160,7 +161,7 @@ describe('trap: Fastify hooks and the routes Express serves', () => {
 
   it('skips onSend for a response Express writes with res.end() (its proxy)', async () => {
     const proxied = await request(bridge.server.url).get('/v1/proxy/httpbin/get').set(bridge.auth);
-    expect(MOVED).not.toContain('proxy');
+    expect(SPLIT).not.toContain('proxy');
     expect(proxied.status).toBe(200);
     expect(proxied.headers['x-bridge-on-send']).toBeUndefined();
   });
@@ -190,7 +191,7 @@ describe('trap: Express sees a decoded, normalized req.url', () => {
   });
 
   it('forwards a double-encoded path through the proxy as sent: it reads req.originalUrl', async () => {
-    expect(MOVED).not.toContain('proxy');
+    expect(SPLIT).not.toContain('proxy');
     bridge.upstream.requests.clear();
     const res = await request(bridge.server.url)
       .get('/v1/proxy/nested/%252e%252e/%252e%252e/get')
