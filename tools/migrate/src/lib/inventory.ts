@@ -1,0 +1,361 @@
+import ts from 'typescript';
+import type { Workspace } from './program.js';
+import { type ExpressObject, type Evaluator, type Value } from './values.js';
+
+export const HTTP_METHODS = new Set([
+  'get',
+  'post',
+  'put',
+  'delete',
+  'patch',
+  'options',
+  'head',
+  'all',
+]);
+const REGISTRATION_METHODS = new Set([...HTTP_METHODS, 'use', 'param', 'ws']);
+const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener']);
+
+type FunctionNode = ts.SignatureDeclaration & { body?: ts.Node };
+
+/** One argument of a registration, after spreads and arrays are opened. */
+export interface Piece {
+  readonly name: string;
+  readonly value: Value;
+  /** The argument it came from, for its location. */
+  readonly node: ts.Node;
+}
+
+export interface RouteEntry {
+  readonly owner: ExpressObject;
+  readonly method: string;
+  readonly path: string;
+  readonly exact: boolean;
+  readonly middleware: readonly Piece[];
+  readonly handler: Piece;
+  readonly node: ts.Node;
+  readonly seq: number;
+}
+
+export interface UseEntry {
+  readonly owner: ExpressObject;
+  readonly path: string | null;
+  readonly piece: Piece;
+  readonly role: 'mount' | 'middleware' | 'error-handler';
+  /** Its package, when the middleware comes from one. */
+  readonly pkg: string | null;
+  readonly node: ts.Node;
+  /** Position among the owner's registrations (routes, uses, mounts), for the 404. */
+  readonly seq: number;
+}
+
+export interface ParamEntry {
+  readonly owner: ExpressObject;
+  readonly param: string;
+  readonly handler: Piece;
+  readonly node: ts.Node;
+}
+
+export interface UpgradeEntry {
+  readonly kind: 'upgrade-listener' | 'ws-server' | 'express-ws';
+  readonly detail: string;
+  readonly node: ts.Node;
+}
+
+export interface NotAnalysedEntry {
+  readonly node: ts.Node;
+  readonly why: string;
+}
+
+/** What pass 1 finds: every registration on an app or a router. */
+export interface Inventory {
+  readonly routes: RouteEntry[];
+  readonly uses: UseEntry[];
+  readonly params: ParamEntry[];
+  readonly upgrades: UpgradeEntry[];
+  readonly notAnalysed: NotAnalysedEntry[];
+  /** Functions the app registers as handlers, and which of their parameters is req, res. */
+  readonly handlerParams: Map<ts.ParameterDeclaration, 'req' | 'res'>;
+  /** Registered handler and middleware functions of the app's own code. */
+  readonly handlers: Set<FunctionNode>;
+  /** Position of each registration among its owner's, in source order. */
+  readonly lastSeq: Map<ExpressObject, number>;
+}
+
+function shortText(node: ts.Node): string {
+  const text = node.getText().replace(/\s+/g, ' ');
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** A middleware or handler as the report names it. */
+export function nameOf(node: ts.Node): string {
+  if (ts.isSpreadElement(node)) return `...${nameOf(node.expression)}`;
+  if (ts.isCallExpression(node)) return `${shortText(node.expression)}()`;
+  if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) {
+    return node.name ? node.name.text : 'inline function';
+  }
+  return shortText(node);
+}
+
+/** A Value as a middleware name, when it came out of an opened spread or array. */
+function nameOfValue(value: Value, fallback: string): string {
+  if (value.k === 'object-of') return value.obj.name;
+  if (value.k === 'function' && value.node.name && ts.isIdentifier(value.node.name)) {
+    return value.node.name.text;
+  }
+  if (value.k === 'ext')
+    return `${[value.pkg, ...value.path].join('.')}${value.called ? '()' : ''}`;
+  return fallback;
+}
+
+export function buildInventory(ws: Workspace, ev: Evaluator): Inventory {
+  const inv: Inventory = {
+    routes: [],
+    uses: [],
+    params: [],
+    upgrades: [],
+    notAnalysed: [],
+    handlerParams: new Map(),
+    handlers: new Set(),
+    lastSeq: new Map(),
+  };
+  const seq = (owner: ExpressObject): number => {
+    const next = (inv.lastSeq.get(owner) ?? 0) + 1;
+    inv.lastSeq.set(owner, next);
+    return next;
+  };
+
+  const markHandler = (value: Value, errorHandler: boolean): void => {
+    if (value.k !== 'function') return;
+    const fn = value.node;
+    if (!ws.isScanned(fn.getSourceFile().fileName)) return;
+    inv.handlers.add(fn);
+    const [a, b] = errorHandler
+      ? [fn.parameters[1], fn.parameters[2]]
+      : [fn.parameters[0], fn.parameters[1]];
+    if (a) inv.handlerParams.set(a, 'req');
+    if (b) inv.handlerParams.set(b, 'res');
+  };
+
+  /** Opens spreads and arrays: `app.use(...routers)`, `app.use([a, b])`. */
+  const pieces = (args: readonly ts.Expression[]): Piece[] => {
+    const out: Piece[] = [];
+    for (const arg of args) {
+      const value = ev.eval(ts.isSpreadElement(arg) ? arg.expression : arg);
+      if (value.k === 'array' && value.items.every((item) => item.k !== 'unknown')) {
+        for (const item of value.items)
+          out.push({ name: nameOfValue(item, nameOf(arg)), value: item, node: arg });
+      } else {
+        out.push({ name: nameOf(arg), value, node: arg });
+      }
+    }
+    return out;
+  };
+
+  /** A path argument: one string, a regexp, or several of them. */
+  const pathsOf = (node: ts.Expression): { path: string; exact: boolean }[] | undefined => {
+    const value = ev.eval(node);
+    if (value.k === 'string') return [{ path: value.value, exact: value.exact }];
+    if (value.k === 'regexp') return [{ path: value.source, exact: true }];
+    if (value.k === 'array' && value.items.length > 0) {
+      const all = value.items.map((item) =>
+        item.k === 'string' ? { path: item.value, exact: item.exact } : undefined,
+      );
+      if (all.every((p) => p !== undefined)) return all as { path: string; exact: boolean }[];
+    }
+    return undefined;
+  };
+
+  const isFunctionLike = (value: Value): boolean =>
+    value.k === 'function' || value.k === 'ext' || value.k === 'unknown';
+
+  const addRoute = (
+    owner: ExpressObject,
+    method: string,
+    pathNode: ts.Expression | undefined,
+    handlerArgs: readonly ts.Expression[],
+    call: ts.CallExpression,
+  ): void => {
+    const chain = pieces(handlerArgs);
+    const handler = chain.pop();
+    if (!handler) return;
+    let paths = pathNode ? pathsOf(pathNode) : [{ path: '/', exact: true }];
+    if (!paths) {
+      inv.notAnalysed.push({
+        node: pathNode!,
+        why: `route path is not a constant: ${shortText(pathNode!)}`,
+      });
+      paths = [{ path: `\${${shortText(pathNode!)}}`, exact: false }];
+    }
+    chain.forEach((piece) => markHandler(piece.value, false));
+    markHandler(handler.value, false);
+    for (const { path, exact } of paths) {
+      inv.routes.push({
+        owner,
+        method: method.toUpperCase(),
+        path,
+        exact,
+        middleware: chain,
+        handler,
+        node: call,
+        seq: seq(owner),
+      });
+    }
+  };
+
+  const register = (call: ts.CallExpression, target: Value, method: string): void => {
+    const args = [...call.arguments];
+    if (target.k === 'route') {
+      if (HTTP_METHODS.has(method)) addRoute(target.owner, method, target.path, args, call);
+      return;
+    }
+    if (target.k !== 'object-of') return;
+    const owner = target.obj;
+    if (method === 'param') {
+      const [name, handler] = args;
+      const param = name ? ev.eval(name) : undefined;
+      if (!handler || param?.k !== 'string') {
+        inv.notAnalysed.push({ node: call, why: 'param name is not a constant' });
+        return;
+      }
+      const [piece] = pieces([handler]);
+      markHandler(piece!.value, false);
+      inv.params.push({ owner, param: param.value, handler: piece!, node: call });
+      return;
+    }
+    if (method === 'ws') {
+      addRoute(owner, 'WS', args[0], args.slice(1), call);
+      inv.upgrades.push({
+        kind: 'express-ws',
+        detail: `${owner.name}.ws(${args[0] ? shortText(args[0]) : ''})`,
+        node: call,
+      });
+      return;
+    }
+    if (HTTP_METHODS.has(method)) {
+      // app.get('env') reads a setting: a route has a path and a handler.
+      if (args.length < 2) return;
+      addRoute(owner, method, args[0], args.slice(1), call);
+      return;
+    }
+    // use([path], ...middleware)
+    let path: string | null = null;
+    let rest = args;
+    const first = args[0];
+    if (first) {
+      const paths = pathsOf(first);
+      if (paths) {
+        path = paths.map((p) => p.path).join(', ');
+        rest = args.slice(1);
+      } else if (!isFunctionLike(ev.eval(first)) && !ts.isSpreadElement(first)) {
+        inv.notAnalysed.push({
+          node: first,
+          why: `use() path is not a constant: ${shortText(first)}`,
+        });
+        rest = args.slice(1);
+      }
+    }
+    for (const piece of pieces(rest)) {
+      const value = piece.value;
+      if (value.k === 'object-of') {
+        inv.uses.push({
+          owner,
+          path,
+          piece,
+          role: 'mount',
+          pkg: null,
+          node: piece.node,
+          seq: seq(owner),
+        });
+        continue;
+      }
+      const errorHandler = value.k === 'function' && value.node.parameters.length === 4;
+      markHandler(value, errorHandler);
+      inv.uses.push({
+        owner,
+        path,
+        piece,
+        role: errorHandler ? 'error-handler' : 'middleware',
+        pkg: value.k === 'ext' ? value.pkg : null,
+        node: piece.node,
+        seq: seq(owner),
+      });
+    }
+  };
+
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+      const method = node.expression.name.text;
+      if (REGISTRATION_METHODS.has(method)) {
+        const target = ev.eval(node.expression.expression);
+        if (target.k === 'object-of' || target.k === 'route') register(node, target, method);
+      } else if (LISTENER_METHODS.has(method)) {
+        const [event] = node.arguments;
+        if (event && ts.isStringLiteralLike(event) && event.text === 'upgrade') {
+          inv.upgrades.push({
+            kind: 'upgrade-listener',
+            detail: `${shortText(node.expression.expression)}.${method}('upgrade')`,
+            node,
+          });
+        }
+      }
+    } else if (ts.isNewExpression(node)) {
+      const callee = ev.eval(node.expression);
+      if (
+        callee.k === 'ext' &&
+        callee.pkg === 'ws' &&
+        ['WebSocketServer', 'Server'].includes(callee.path.at(-1) ?? '')
+      ) {
+        const options = node.arguments?.[0];
+        const text = options ? shortText(options) : '';
+        const how = /\bnoServer\s*:\s*true/.test(text)
+          ? 'noServer: upgrades handed to it by hand'
+          : /\bserver\b/.test(text)
+            ? 'attached to the HTTP server'
+            : 'own port';
+        inv.upgrades.push({
+          kind: 'ws-server',
+          detail: `new ${shortText(node.expression)} (${how})`,
+          node,
+        });
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+
+  for (const file of ws.files) {
+    const syntax = ws.program.getSyntacticDiagnostics(file);
+    if (syntax.length > 0) {
+      const first = syntax[0]!;
+      const message = ts.flattenDiagnosticMessageText(first.messageText, ' ');
+      inv.notAnalysed.push({
+        node: first.start !== undefined ? nodeAt(file, first.start) : file,
+        why: `syntax error, file skipped: ${message}`,
+      });
+      continue;
+    }
+    visit(file);
+  }
+  return inv;
+}
+
+/** The innermost node at a position, for a location to report. */
+function nodeAt(file: ts.SourceFile, pos: number): ts.Node {
+  let found: ts.Node = file;
+  const visit = (node: ts.Node): void => {
+    if (node.getStart(file) <= pos && pos < node.getEnd()) {
+      found = node;
+      ts.forEachChild(node, visit);
+    }
+  };
+  ts.forEachChild(file, visit);
+  return found;
+}
+
+/** Whether a syntax error made the scan skip this file. */
+export function skippedFiles(inv: Inventory): Set<ts.SourceFile> {
+  return new Set(
+    inv.notAnalysed
+      .filter((n) => n.why.startsWith('syntax error'))
+      .map((n) => n.node.getSourceFile()),
+  );
+}
