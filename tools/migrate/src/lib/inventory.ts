@@ -186,6 +186,14 @@ export function buildInventory(ws: Workspace, ev: Evaluator): Inventory {
       });
       paths = [{ path: `\${${shortText(pathNode!)}}`, exact: false }];
     }
+    for (const { path, exact } of paths) {
+      if (!exact && pathsOf(pathNode!) !== undefined) {
+        inv.notAnalysed.push({
+          node: pathNode!,
+          why: `route path is partly not a constant: ${path}`,
+        });
+      }
+    }
     chain.forEach((piece) => markHandler(piece.value, false));
     markHandler(handler.value, false);
     for (const { path, exact } of paths) {
@@ -196,7 +204,7 @@ export function buildInventory(ws: Workspace, ev: Evaluator): Inventory {
         exact,
         middleware: chain,
         handler,
-        node: call,
+        node: ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call,
         seq: seq(owner),
       });
     }
@@ -246,11 +254,19 @@ export function buildInventory(ws: Workspace, ev: Evaluator): Inventory {
       if (paths) {
         path = paths.map((p) => p.path).join(', ');
         rest = args.slice(1);
-      } else if (!isFunctionLike(ev.eval(first)) && !ts.isSpreadElement(first)) {
+      } else if (
+        !ts.isSpreadElement(first) &&
+        (!isFunctionLike(ev.eval(first)) ||
+          (ev.eval(first).k === 'unknown' &&
+            args.length > 1 &&
+            !ts.isCallExpression(first) &&
+            !ts.isFunctionLike(first)))
+      ) {
         inv.notAnalysed.push({
           node: first,
           why: `use() path is not a constant: ${shortText(first)}`,
         });
+        path = `\${${shortText(first)}}`;
         rest = args.slice(1);
       }
     }
@@ -283,6 +299,8 @@ export function buildInventory(ws: Workspace, ev: Evaluator): Inventory {
   };
 
   const visit = (node: ts.Node): void => {
+    // Children first: in `router.route(p).get(a).post(b)` the get is registered before the post.
+    ts.forEachChild(node, visit);
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
       const method = node.expression.name.text;
       if (REGISTRATION_METHODS.has(method)) {
@@ -297,6 +315,15 @@ export function buildInventory(ws: Workspace, ev: Evaluator): Inventory {
             node,
           });
         }
+      }
+    } else if (ts.isCallExpression(node) && ts.isElementAccessExpression(node.expression)) {
+      const key = node.expression.argumentExpression;
+      const target = ev.eval(node.expression.expression);
+      if ((target.k === 'object-of' || target.k === 'route') && !ts.isStringLiteralLike(key)) {
+        inv.notAnalysed.push({
+          node,
+          why: `computed method ${shortText(node.expression)}(): its routes are not listed`,
+        });
       }
     } else if (ts.isNewExpression(node)) {
       const callee = ev.eval(node.expression);
@@ -319,7 +346,6 @@ export function buildInventory(ws: Workspace, ev: Evaluator): Inventory {
         });
       }
     }
-    ts.forEachChild(node, visit);
   };
 
   for (const file of ws.files) {

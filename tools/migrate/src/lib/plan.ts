@@ -88,7 +88,7 @@ export function bridgePlan(
     if (use.pkg && use.pkg !== 'express') {
       const recipe = rowFor.get(use.pkg);
       appBlockers.push(
-        `app-level ${use.piece.name} (${use.pkg}, ${where.file}:${where.line}) runs before it${recipe ? `: docs/recipes/${recipe}` : ''}`,
+        `app-level ${use.piece.name} (${use.pkg}, ${where.file}:${where.line}) runs before every route${recipe ? `: docs/recipes/${recipe}` : ''}`,
       );
     } else if (use.piece.value.k === 'function') {
       const state = writes(use.piece.value.node);
@@ -108,6 +108,14 @@ export function bridgePlan(
         ? 'read-only'
         : 'writes';
     const blockers: string[] = [];
+    for (const param of inv.params) {
+      if (group.routes.some((r) => r.path.split('/').includes(`:${param.param}`))) {
+        const where = ev.location(param.node);
+        blockers.push(
+          `${param.owner.kind}.param('${param.param}') ${param.handler.name} (${where.file}:${where.line}) runs first: a preHandler hook in the group's plugin`,
+        );
+      }
+    }
     for (const { entry } of group.routes) {
       for (const piece of entry.middleware) {
         if (piece.value.k === 'ext' && piece.value.pkg !== 'express') {

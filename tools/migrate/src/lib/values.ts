@@ -314,7 +314,8 @@ export class Evaluator {
   member(of: Value, name: string): Value {
     switch (of.k) {
       case 'ext':
-        return of.called ? UNKNOWN : { ...of, path: [...of.path, name] };
+        // `multer(options).single` is still multer's: the package is what the report needs.
+        return { ...of, path: [...of.path, name], called: false };
       case 'module':
         return this.#exported(of.file, name);
       case 'object': {
