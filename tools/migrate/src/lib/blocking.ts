@@ -109,6 +109,7 @@ export function findBlocking(
   ev: Evaluator,
   skipped: ReadonlySet<ts.SourceFile>,
   upgradeNodes: readonly ts.Node[],
+  onError: (file: ts.SourceFile, error: unknown) => void,
 ): Blocking[] {
   const { checker } = ws;
   const grouped = new Map<
@@ -222,7 +223,14 @@ export function findBlocking(
     }
     ts.forEachChild(node, visit);
   };
-  for (const file of ws.files) if (!skipped.has(file)) visit(file);
+  for (const file of ws.files) {
+    if (skipped.has(file)) continue;
+    try {
+      visit(file);
+    } catch (error) {
+      onError(file, error);
+    }
+  }
 
   for (const [fn, held] of upstreams) {
     const buffered = new Set<ts.Symbol>();
@@ -260,7 +268,11 @@ export function findBlocking(
       }
       ts.forEachChild(node, scan);
     };
-    if (fn.body) scan(fn.body);
+    try {
+      if (fn.body) scan(fn.body);
+    } catch (error) {
+      onError(fn.getSourceFile(), error);
+    }
   }
 
   for (const node of upgradeNodes) {

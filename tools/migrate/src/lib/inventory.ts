@@ -359,13 +359,45 @@ export function buildInventory(ws: Workspace, ev: Evaluator): Inventory {
       });
       continue;
     }
-    visit(file);
+    const before = {
+      routes: inv.routes.length,
+      uses: inv.uses.length,
+      params: inv.params.length,
+      upgrades: inv.upgrades.length,
+      notAnalysed: inv.notAnalysed.length,
+    };
+    try {
+      visit(file);
+    } catch (error) {
+      // Nesting deeper than the stack, say: the file is reported, never the scan lost.
+      inv.routes.length = before.routes;
+      inv.uses.length = before.uses;
+      inv.params.length = before.params;
+      inv.upgrades.length = before.upgrades;
+      inv.notAnalysed.length = before.notAnalysed;
+      inv.notAnalysed.push({ node: file, why: unfollowed(error) });
+    }
   }
   return inv;
 }
 
+export const UNFOLLOWED = 'the scanner could not follow this file';
+
+/** Why a file was given up on, for "not analysed". */
+export function unfollowed(error: unknown): string {
+  return `${UNFOLLOWED}, file skipped: ${error instanceof Error ? error.message : String(error)}`;
+}
+
 /** The innermost node at a position, for a location to report. */
 function nodeAt(file: ts.SourceFile, pos: number): ts.Node {
+  try {
+    return innermost(file, pos);
+  } catch {
+    return file;
+  }
+}
+
+function innermost(file: ts.SourceFile, pos: number): ts.Node {
   let found: ts.Node = file;
   const visit = (node: ts.Node): void => {
     if (node.getStart(file) <= pos && pos < node.getEnd()) {
@@ -381,7 +413,7 @@ function nodeAt(file: ts.SourceFile, pos: number): ts.Node {
 export function skippedFiles(inv: Inventory): Set<ts.SourceFile> {
   return new Set(
     inv.notAnalysed
-      .filter((n) => n.why.startsWith('syntax error'))
+      .filter((n) => n.why.startsWith('syntax error') || n.why.startsWith(UNFOLLOWED))
       .map((n) => n.node.getSourceFile()),
   );
 }

@@ -102,6 +102,7 @@ export function findReplacements(
   inv: Inventory,
   notFound: ReadonlySet<UseEntry>,
   skipped: ReadonlySet<ts.SourceFile>,
+  onError: (file: ts.SourceFile, error: unknown) => void,
 ): Replace[] {
   const { byPackage, byApi, members } = knowledge();
   const evidence = new Map<Feature, Evidence[]>();
@@ -152,7 +153,14 @@ export function findReplacements(
     }
     ts.forEachChild(node, visit);
   };
-  for (const file of ws.files) if (!skipped.has(file)) visit(file);
+  for (const file of ws.files) {
+    if (skipped.has(file)) continue;
+    try {
+      visit(file);
+    } catch (error) {
+      onError(file, error);
+    }
+  }
 
   const byId = new Map(FEATURES.map((f) => [f.id, f]));
   for (const use of inv.uses) {

@@ -1,5 +1,12 @@
 import { findBlocking } from './blocking.js';
-import { buildInventory, skippedFiles, type RouteEntry, type UseEntry } from './inventory.js';
+import type ts from 'typescript';
+import {
+  buildInventory,
+  skippedFiles,
+  unfollowed,
+  type RouteEntry,
+  type UseEntry,
+} from './inventory.js';
 import { bridgePlan } from './plan.js';
 import { openWorkspace } from './program.js';
 import { findReplacements, unknownPackages } from './replace.js';
@@ -72,13 +79,20 @@ export function scan(dir: string, options: ScanOptions = {}): Report {
     }
   }
 
+  const failed = new Set<ts.SourceFile>();
+  const onError = (file: ts.SourceFile, error: unknown) => {
+    if (failed.has(file)) return;
+    failed.add(file);
+    inv.notAnalysed.push({ node: file, why: unfollowed(error) });
+  };
   const blocking = findBlocking(
     ws,
     ev,
     skipped,
     inv.upgrades.filter((u) => u.kind === 'upgrade-listener').map((u) => u.node),
+    onError,
   );
-  const replace = findReplacements(ws, ev, inv, notFound, skipped);
+  const replace = findReplacements(ws, ev, inv, notFound, skipped, onError);
   const isUnknown = unknownPackages();
 
   const objects = ev
@@ -159,6 +173,14 @@ export function scan(dir: string, options: ScanOptions = {}): Report {
     plan: { shared: [], steps: [] },
     notAnalysed: inv.notAnalysed.map((n) => ({ ...ev.location(n.node), why: n.why })).sort(byPlace),
   };
-  report.plan = bridgePlan(inv, ev, fullPaths, blocking);
+  try {
+    report.plan = bridgePlan(inv, ev, fullPaths, blocking);
+  } catch (error) {
+    report.notAnalysed.push({
+      file: '.',
+      line: 1,
+      why: `no bridge plan: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
   return report;
 }
