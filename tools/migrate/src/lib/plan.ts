@@ -28,11 +28,8 @@ function writes(fn: FunctionNode): string[] {
   return [...out];
 }
 
-function contains(outer: ts.Node, file: string, line: number, ev: Evaluator): boolean {
-  const start = ev.location(outer);
-  if (start.file !== file) return false;
-  const source = outer.getSourceFile();
-  const end = source.getLineAndCharacterOfPosition(outer.getEnd()).line + 1;
+function contains(outer: ts.Node, start: { line: number }, line: number): boolean {
+  const end = outer.getSourceFile().getLineAndCharacterOfPosition(outer.getEnd()).line + 1;
   return line >= start.line && line <= end;
 }
 
@@ -100,6 +97,9 @@ export function bridgePlan(
     }
   }
 
+  const blockingByFile = new Map<string, Blocking[]>();
+  for (const b of blocking) blockingByFile.set(b.file, [...(blockingByFile.get(b.file) ?? []), b]);
+
   const steps = [...groups.values()].map((group) => {
     const methods = group.routes.map((r) => r.entry.method);
     const kind: PlanStep['kind'] = methods.includes('WS')
@@ -125,8 +125,9 @@ export function bridgePlan(
       }
       const handler = entry.handler.value;
       if (handler.k === 'function') {
-        for (const b of blocking) {
-          if (contains(handler.node, b.file, b.line, ev)) {
+        const start = ev.location(handler.node);
+        for (const b of blockingByFile.get(start.file) ?? []) {
+          if (contains(handler.node, start, b.line)) {
             const text = `${b.kind} at ${b.file}:${b.line} (${b.guide})`;
             if (!blockers.includes(text)) blockers.push(text);
           }

@@ -107,15 +107,30 @@ export function openWorkspace(dir: string, conditions: readonly string[] = []): 
     .map((name) => program.getSourceFile(name))
     .filter((file): file is ts.SourceFile => file !== undefined);
   const inside = root + sep;
+  // Asked for every location the report gives: worth a cache (path.relative is not cheap).
+  const shown = new Map<string, string>();
+  const scanned = new Map<string, boolean>();
   return {
     root,
     program,
     checker: program.getTypeChecker(),
     files,
-    display: (fileName) => relative(root, fileName).split(sep).join('/'),
+    display: (fileName) => {
+      let text = shown.get(fileName);
+      if (text === undefined) {
+        text = relative(root, fileName).split(sep).join('/');
+        shown.set(fileName, text);
+      }
+      return text;
+    },
     isScanned: (fileName) => {
-      const path = resolve(fileName);
-      return path.startsWith(inside) && !path.includes(`${sep}node_modules${sep}`);
+      let is = scanned.get(fileName);
+      if (is === undefined) {
+        const path = resolve(fileName);
+        is = path.startsWith(inside) && !path.includes(`${sep}node_modules${sep}`);
+        scanned.set(fileName, is);
+      }
+      return is;
     },
   };
 }

@@ -106,12 +106,14 @@ export function findReplacements(
 ): Replace[] {
   const { byPackage, byApi, members } = knowledge();
   const evidence = new Map<Feature, Evidence[]>();
+  const seen = new Set<string>();
   const add = (feature: Feature, what: string, node: ts.Node): void => {
-    const list = evidence.get(feature) ?? [];
     const where = ev.location(node);
-    if (!list.some((e) => e.what === what && e.file === where.file && e.line === where.line)) {
-      list.push({ what, ...where });
-    }
+    const key = `${feature.id}\0${what}\0${where.file}\0${where.line}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const list = evidence.get(feature) ?? [];
+    list.push({ what, ...where });
     evidence.set(feature, list);
   };
   const addApi = (api: string, node: ts.Node): void => {
