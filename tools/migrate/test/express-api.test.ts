@@ -6,6 +6,7 @@ import { scan } from '../src/index.js';
 import { REPO } from './helpers.js';
 
 const APP = join(REPO, 'apps/express-api');
+const RANK = { 'read-only': 0, writes: 1, upgrades: 2 } as const;
 
 interface Marker {
   readonly name: string;
@@ -92,6 +93,20 @@ describe('scan apps/express-api', () => {
       'notFound src/app.ts:147',
     ]);
     expect(report.upgrades.map((u) => u.kind)).toEqual(['ws-server', 'upgrade-listener']);
+  });
+
+  it('orders the bridge: read-only groups, then writes, then the stream router with its upgrade', () => {
+    const kinds = report.plan.steps.map((s) => s.kind);
+    expect(kinds).toEqual([...kinds].sort((a, b) => RANK[a] - RANK[b]));
+    expect(kinds.filter((k) => k === 'writes')).toHaveLength(2);
+    expect(report.plan.steps.at(-1)).toMatchObject({
+      kind: 'upgrades',
+      group: '/v1/bots — router router (src/routes/stream.ts:72)',
+    });
+    // The proxy group carries its buffered proxy as a blocker.
+    expect(report.plan.steps.find((s) => s.group.includes('routes/proxy.ts'))!.blockers).toEqual([
+      'buffered-proxy at src/routes/proxy.ts:85 (docs/case-study.md#buffered-proxy)',
+    ]);
   });
 
   it('says which paths it could not read as constants: only the docs assets built in a loop', () => {

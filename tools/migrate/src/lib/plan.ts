@@ -100,14 +100,32 @@ export function bridgePlan(
   const blockingByFile = new Map<string, Blocking[]>();
   for (const b of blocking) blockingByFile.set(b.file, [...(blockingByFile.get(b.file) ?? []), b]);
 
+  const upgradeByFile = new Map<string, Inventory['upgrades'][number]>();
+  for (const u of inv.upgrades) {
+    if (u.kind === 'upgrade-listener') upgradeByFile.set(ev.location(u.node).file, u);
+  }
+  const attached = new Set<Inventory['upgrades'][number]>();
+
   const steps = [...groups.values()].map((group) => {
     const methods = group.routes.map((r) => r.entry.method);
-    const kind: PlanStep['kind'] = methods.includes('WS')
-      ? 'upgrades'
-      : methods.every((m) => READ_METHODS.has(m))
-        ? 'read-only'
-        : 'writes';
+    // A router made in the file that wires the upgrade is that WebSocket's HTTP side: they move
+    // together, as one @fastify/websocket route answers both.
+    const ownFile = ev.location(group.owner.node).file;
+    const upgrade = group.owner.kind === 'router' ? upgradeByFile.get(ownFile) : undefined;
+    if (upgrade) attached.add(upgrade);
+    const kind: PlanStep['kind'] =
+      methods.includes('WS') || upgrade
+        ? 'upgrades'
+        : methods.every((m) => READ_METHODS.has(m))
+          ? 'read-only'
+          : 'writes';
     const blockers: string[] = [];
+    if (upgrade) {
+      const where = ev.location(upgrade.node);
+      blockers.push(
+        `hand-wired 'upgrade' listener in the same file (${where.file}:${where.line}): becomes a @fastify/websocket route (docs/case-study.md#websocket)`,
+      );
+    }
     for (const param of inv.params) {
       if (group.routes.some((r) => r.path.split('/').includes(`:${param.param}`))) {
         const where = ev.location(param.node);
@@ -147,7 +165,9 @@ export function bridgePlan(
     };
   });
 
-  const upgradeListeners = inv.upgrades.filter((u) => u.kind === 'upgrade-listener');
+  const upgradeListeners = inv.upgrades.filter(
+    (u) => u.kind === 'upgrade-listener' && !attached.has(u),
+  );
   for (const u of upgradeListeners) {
     const where = ev.location(u.node);
     steps.push({
