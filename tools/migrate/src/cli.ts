@@ -10,6 +10,8 @@ what to replace with what in Fastify, the blocking patterns on request paths and
 Options:
   --format text|json|md   text (default) for a terminal, json (schemaVersion 1), md for a ticket
   --fail-on blocking      exit with 1 when a blocking pattern is found (for a CI step)
+  --links <url>           put before the docs links of --format md (an issue resolves no
+                          relative link), e.g. https://github.com/<owner>/switchyard/blob/main/
   --condition <name>      an extra export condition for resolving imports (repeatable)
   --no-color              no colour, even on a terminal (NO_COLOR does the same)
   -h, --help              this text
@@ -40,6 +42,7 @@ export function main(argv: readonly string[], io: CliIo): number {
         format: { type: 'string', default: 'text' },
         'fail-on': { type: 'string' },
         condition: { type: 'string', multiple: true, default: [] },
+        links: { type: 'string', default: '' },
         'no-color': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -79,7 +82,7 @@ export function main(argv: readonly string[], io: CliIo): number {
     return 2;
   }
   if (format === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else if (format === 'md') io.stdout.write(renderMarkdown(report));
+  else if (format === 'md') io.stdout.write(renderMarkdown(report, { links: values.links }));
   else io.stdout.write(renderText(report, wantsColour(io, values['no-color']) ? COLOUR : PLAIN));
   return failOn === 'blocking' && report.blocking.length > 0 ? 1 : 0;
 }

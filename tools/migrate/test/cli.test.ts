@@ -78,6 +78,17 @@ describe('switchyard-migrate scan', () => {
     expect(result.stdout).toMatch(/GET {5}\/known {2}app\.js:15/);
   });
 
+  it('--links puts a base before the docs links of the Markdown ticket, and only with the flag', () => {
+    const dir = FIXTURE('express5-esm');
+    const base = 'https://example.org/switchyard/blob/main/';
+    const linked = run(['scan', dir, '--format', 'md', '--links', base]).stdout;
+    expect(linked).toContain(`([recipe](${base}docs/recipes/security.md#helmet))`);
+    expect(linked).toContain(`([guide](${base}docs/case-study.md#websocket))`);
+    expect(run(['scan', dir, '--format', 'md']).stdout).toContain(
+      '([recipe](docs/recipes/security.md#helmet))',
+    );
+  });
+
   it('exits 2 with the usage for a bad command line or a missing directory', () => {
     const bad = run(['scan']);
     expect(bad.status).toBe(2);

@@ -113,8 +113,18 @@ export function renderText(report: Report, style: Style = PLAIN): string {
 
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
-/** A migration ticket: the checklist a reader pastes into an issue, links relative to the repo. */
-export function renderMarkdown(report: Report, title = 'Migrate to Fastify'): string {
+export interface MarkdownOptions {
+  readonly title?: string;
+  /**
+   * Put before each recipe and guide link (`docs/…`), e.g. the URL of this repository's tree:
+   * an issue tracker resolves no relative link. Empty by default: links relative to the repo.
+   */
+  readonly links?: string;
+}
+
+/** A migration ticket: the checklist a reader pastes into an issue. */
+export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  const { title = 'Migrate to Fastify', links = '' } = options;
   const out: string[] = [];
   out.push(`# ${title}`, '', `Scanned by \`switchyard-migrate scan\`: ${counts(report)}.`);
 
@@ -150,7 +160,7 @@ export function renderMarkdown(report: Report, title = 'Migrate to Fastify'): st
     const where = r.evidence.slice(0, EVIDENCE_SHOWN).map(at).join(', ');
     const more =
       r.evidence.length > EVIDENCE_SHOWN ? ` and ${r.evidence.length - EVIDENCE_SHOWN} more` : '';
-    out.push(`- [ ] ${r.express} → ${r.fastify} ([recipe](${r.recipe})): ${where}${more}`);
+    out.push(`- [ ] ${r.express} → ${r.fastify} ([recipe](${links}${r.recipe})): ${where}${more}`);
   }
   for (const u of report.unknownMiddleware) {
     out.push(`- [ ] Unknown middleware ${u.name} (\`${u.package}\`), not in the map: ${at(u)}`);
@@ -159,7 +169,7 @@ export function renderMarkdown(report: Report, title = 'Migrate to Fastify'): st
   out.push('', '## Blocking patterns', '');
   if (report.blocking.length === 0) out.push('None found.');
   for (const b of report.blocking) {
-    out.push(`- [ ] ${b.title}: \`${cell(b.detail)}\` at ${at(b)} ([guide](${b.guide}))`);
+    out.push(`- [ ] ${b.title}: \`${cell(b.detail)}\` at ${at(b)} ([guide](${links}${b.guide}))`);
   }
 
   out.push('', '## Bridge plan', '');
