@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Compile } from 'typebox/compile';
 import { describe, expect, it } from 'vitest';
-import { GOLDEN, fixtureNames, render } from '../scripts/golden.js';
+import { GOLDEN, SCHEMA_FILE, fixtureNames, render } from '../scripts/golden.js';
 import { ReportSchema, SCHEMA_VERSION, scan } from '../src/index.js';
 import { FIXTURE } from './helpers.js';
 
@@ -31,6 +31,15 @@ describe('golden outputs of the fixture apps', () => {
       });
     });
   }
+
+  it('ships the same schema as a JSON Schema file (npm run golden rewrites it)', () => {
+    const { $schema, ...file } = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect($schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(file).toEqual(JSON.parse(JSON.stringify(ReportSchema)));
+  });
 
   it('the schema refuses a report of another version or with a field it does not define', () => {
     const report = scan(FIXTURE('express5-esm'));

@@ -173,7 +173,7 @@ export const ReportSchema = Type.Object(
     ),
     notAnalysed: Type.Array(NotAnalysedSchema),
   },
-  { additionalProperties: false, $id: 'https://switchyard.dev/schemas/migrate-report-1.json' },
+  { additionalProperties: false },
 );
 
 export type Report = Static<typeof ReportSchema>;
