@@ -28,6 +28,22 @@ describe('code the scanner cannot follow', () => {
     ).toEqual(['GET /known']);
   });
 
+  it('opens a loop over a constant list of paths, and not one over a list from the environment', () => {
+    const app = (list: string) =>
+      tempApp({
+        'app.js': `import express from 'express';\nconst app = express();\nfor (const name of ${list}) {\n  app.get(\`/files/\${name}\`, (req, res) => res.send(name));\n}\n`,
+      });
+    expect(scan(app("['a.css', 'b.js']")).routes.map((r) => r.path)).toEqual([
+      '/files/a.css',
+      '/files/b.js',
+    ]);
+    const unknown = scan(app("process.env.FILES.split(',')"));
+    expect(unknown.routes.map((r) => `${r.path} ${r.exact}`)).toEqual(['/files/${name} false']);
+    expect(unknown.notAnalysed).toEqual([
+      { file: 'app.js', line: 4, why: 'route path is partly not a constant: /files/${name}' },
+    ]);
+  });
+
   it('gives up on a file nested deeper than the stack, says so, and scans the other files', () => {
     const report = scan(appWithConcatenation(30_000));
     expect(report.notAnalysed).toEqual([

@@ -165,6 +165,58 @@ export function buildInventory(ws: Workspace, ev: Evaluator): Inventory {
     return undefined;
   };
 
+  /**
+   * `for (const file of FILES) router.get(\`/static/${file}\`, …)` over a constant list of
+   * strings: one path per item. Only a template whose one variable part is the loop's variable.
+   */
+  const loopPaths = (node: ts.Expression): { path: string; exact: boolean }[] | undefined => {
+    if (!ts.isTemplateExpression(node)) return undefined;
+    let loopVar: ts.Identifier | undefined;
+    let items: Value[] | undefined;
+    for (const span of node.templateSpans) {
+      const e = span.expression;
+      if (!ts.isIdentifier(e)) continue;
+      const decl = ws.checker.getSymbolAtLocation(e)?.declarations?.[0];
+      const list = decl?.parent;
+      const loop = list?.parent;
+      if (
+        decl &&
+        ts.isVariableDeclaration(decl) &&
+        list &&
+        ts.isVariableDeclarationList(list) &&
+        loop &&
+        ts.isForOfStatement(loop) &&
+        !loop.awaitModifier
+      ) {
+        const iterable = ev.eval(loop.expression);
+        if (iterable.k !== 'array' || loopVar) return undefined;
+        loopVar = e;
+        items = [...iterable.items];
+      }
+    }
+    if (!loopVar || !items || !items.every((item) => item.k === 'string' && item.exact)) {
+      return undefined;
+    }
+    const name = loopVar.text;
+    return items.map((item) => {
+      let path = node.head.text;
+      let exact = true;
+      for (const span of node.templateSpans) {
+        const e = span.expression;
+        const part = ts.isIdentifier(e) && e.text === name ? item : ev.eval(e);
+        if (part.k === 'string') {
+          path += part.value;
+          exact &&= part.exact;
+        } else {
+          path += `\${${e.getText()}}`;
+          exact = false;
+        }
+        path += span.literal.text;
+      }
+      return { path, exact };
+    });
+  };
+
   const isFunctionLike = (value: Value): boolean =>
     value.k === 'function' || value.k === 'ext' || value.k === 'unknown';
 
@@ -178,7 +230,9 @@ export function buildInventory(ws: Workspace, ev: Evaluator): Inventory {
     const chain = pieces(handlerArgs);
     const handler = chain.pop();
     if (!handler) return;
-    let paths = pathNode ? pathsOf(pathNode) : [{ path: '/', exact: true }];
+    let paths = pathNode
+      ? (loopPaths(pathNode) ?? pathsOf(pathNode))
+      : [{ path: '/', exact: true }];
     if (!paths) {
       inv.notAnalysed.push({
         node: pathNode!,
@@ -187,7 +241,7 @@ export function buildInventory(ws: Workspace, ev: Evaluator): Inventory {
       paths = [{ path: `\${${shortText(pathNode!)}}`, exact: false }];
     }
     for (const { path, exact } of paths) {
-      if (!exact && pathsOf(pathNode!) !== undefined) {
+      if (!exact && paths.length > 0 && pathNode && pathsOf(pathNode) !== undefined) {
         inv.notAnalysed.push({
           node: pathNode!,
           why: `route path is partly not a constant: ${path}`,
