@@ -22,7 +22,9 @@ function run(args: readonly string[], env: Record<string, string> = {}, cwd = RE
   return result;
 }
 
-describe('switchyard-migrate scan', () => {
+// Each case starts node (and tsx) once or more, a few seconds each, longer on a loaded machine:
+// every spawn is bounded by its own timeout, the case by the sum of them.
+describe('switchyard-migrate scan', { timeout: 240_000 }, () => {
   it('runs from the repository root through npx, on apps/express-api', () => {
     const result = spawnSync('npx', ['switchyard-migrate', 'scan', 'apps/express-api'], {
       cwd: REPO,

@@ -15,8 +15,6 @@ export const HTTP_METHODS = new Set([
 const REGISTRATION_METHODS = new Set([...HTTP_METHODS, 'use', 'param', 'ws']);
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener']);
 
-type FunctionNode = ts.SignatureDeclaration & { body?: ts.Node };
-
 /** One argument of a registration, after spreads and arrays are opened. */
 export interface Piece {
   readonly name: string;
@@ -75,8 +73,6 @@ export interface Inventory {
   readonly notAnalysed: NotAnalysedEntry[];
   /** Functions the app registers as handlers, and which of their parameters is req, res. */
   readonly handlerParams: Map<ts.ParameterDeclaration, 'req' | 'res'>;
-  /** Registered handler and middleware functions of the app's own code. */
-  readonly handlers: Set<FunctionNode>;
   /** Position of each registration among its owner's, in source order. */
   readonly lastSeq: Map<ExpressObject, number>;
 }
@@ -115,7 +111,6 @@ export function buildInventory(ws: Workspace, ev: Evaluator): Inventory {
     upgrades: [],
     notAnalysed: [],
     handlerParams: new Map(),
-    handlers: new Set(),
     lastSeq: new Map(),
   };
   const seq = (owner: ExpressObject): number => {
@@ -128,7 +123,6 @@ export function buildInventory(ws: Workspace, ev: Evaluator): Inventory {
     if (value.k !== 'function') return;
     const fn = value.node;
     if (!ws.isScanned(fn.getSourceFile().fileName)) return;
-    inv.handlers.add(fn);
     const [a, b] = errorHandler
       ? [fn.parameters[1], fn.parameters[2]]
       : [fn.parameters[0], fn.parameters[1]];
