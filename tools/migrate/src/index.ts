@@ -1,0 +1,13 @@
+export { main, type CliIo } from './cli.js';
+export {
+  COLOUR,
+  PLAIN,
+  renderMarkdown,
+  renderText,
+  type MarkdownOptions,
+  type Style,
+} from './lib/render.js';
+export { API_OBJECTS, USE_ROWS, knowledge } from './lib/replace.js';
+export { GUIDE } from './lib/blocking.js';
+export { SCHEMA_VERSION, ReportSchema, type Report } from './lib/schema.js';
+export { joinPath, scan, type ScanOptions } from './lib/scan.js';
