@@ -4,6 +4,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FEATURES, renderMap } from '@switchyard/feature-map';
+import { renderText, scan } from '@switchyard/migrate';
 import * as prettier from 'prettier';
 import { FragmentError, syncGenerated, syncMarkdown, type Generators } from './fragments.js';
 
@@ -22,6 +23,12 @@ export const readSource = (file: string) => readFileSync(path.join(WORKSPACE, fi
 /** The generated blocks the docs may hold. */
 export const GENERATORS: Generators = {
   'feature-map': (page) => renderMap(FEATURES, page),
+  // A real run of the scanner on express-api, as `npx switchyard-migrate scan apps/express-api`
+  // prints it without colour: a change to the app or to the scanner shows up in the docs.
+  'scan-express-api': () =>
+    ['```text', renderText(scan(path.join(WORKSPACE, 'apps/express-api'))).trimEnd(), '```'].join(
+      '\n',
+    ),
 };
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]);
