@@ -27,6 +27,7 @@ import { dispatch } from './scenarios/dispatch.js';
 import { fanout } from './scenarios/fanout.js';
 import { nodeVersions } from './scenarios/node-versions.js';
 import { startup } from './scenarios/startup.js';
+import { scanScenario } from './scenarios/scan.js';
 import { threadpool } from './scenarios/threadpool.js';
 import { throughput } from './scenarios/throughput.js';
 
@@ -39,6 +40,7 @@ export const scenarios: readonly Scenario[] = [
   attribution,
   nodeVersions,
   threadpool,
+  scanScenario,
 ];
 
 const USAGE = `Usage: node --import tsx --conditions=@switchyard/source tools/bench/src/main.ts [flags]

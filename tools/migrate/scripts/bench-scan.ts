@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scan } from '../src/lib/scan.js';
-import { generateApp } from './generated-app.js';
+import { generateApp } from '../src/lib/generated-app.js';
 
 const files = Number(process.argv[2] ?? 500);
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-migrate-bench-'));

@@ -1,6 +1,6 @@
 // A generated Express app of a given size, for timing the scan: `files` route modules of about
 // 100 lines each (a router, eight routes, a sync call and a loop of awaits in some), and an
-// app.js that mounts them all. Used by scripts/bench-scan.ts.
+// app.js that mounts them all. Used by scripts/bench-scan.ts and tools/bench's scan scenario.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
