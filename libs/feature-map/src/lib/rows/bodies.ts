@@ -102,7 +102,7 @@ export const bodies: readonly Feature[] = [
     id: 'views',
     express: "view engines (`app.set('view engine')`, `res.render`)",
     packages: ['ejs'],
-    apis: ['res.render', 'app.locals'],
+    apis: ['res.render', 'app.engine'],
     fastify: '`@fastify/view` (`reply.view`)',
     fastifyPackages: ['@fastify/view'],
     gotcha:
