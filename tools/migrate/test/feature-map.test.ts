@@ -53,3 +53,45 @@ describe("the scanner's knowledge is the feature map's rows", () => {
     ]);
   });
 });
+
+describe('the rows for an Express major, from the dependency', () => {
+  const app = `const express = require('express');\nconst app = express();\napp.get('/', (req, res) => res.send('ok'));\n`;
+  const express4Rows = FEATURES.filter((f) => f.expressMajors?.includes(4)).map((f) => f.id);
+  const rowsOf = (dir: string) => scan(dir).replace.map((r) => r.feature);
+
+  it('the map has rows for Express 4 apps', () => {
+    expect(express4Rows.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('adds every Express 4 row when package.json depends on express 4, naming its line', () => {
+    const dir = tempApp({
+      'package.json': `{\n  "name": "x",\n  "dependencies": {\n    "express": "^4.21.2"\n  }\n}\n`,
+      'app.js': app,
+    });
+    const report = scan(dir);
+    expect(report.replace.map((r) => r.feature)).toEqual(expect.arrayContaining(express4Rows));
+    expect(report.replace.find((r) => r.feature === express4Rows[0])?.evidence).toEqual([
+      { what: 'depends on express ^4.21.2', file: 'package.json', line: 4 },
+    ]);
+  });
+
+  it('reads an npm alias and devDependencies too', () => {
+    const dir = tempApp({
+      'package.json': JSON.stringify({ devDependencies: { express: 'npm:express@~4.18.0' } }),
+      'app.js': app,
+    });
+    expect(rowsOf(dir)).toEqual(expect.arrayContaining(express4Rows));
+  });
+
+  it('adds none for Express 5, without a package.json, or for a range it cannot read', () => {
+    for (const manifest of [
+      JSON.stringify({ dependencies: { express: '^5.1.0' } }),
+      JSON.stringify({ dependencies: { express: 'latest' } }),
+      'not json',
+      undefined,
+    ]) {
+      const dir = tempApp({ 'app.js': app, ...(manifest ? { 'package.json': manifest } : {}) });
+      expect(rowsOf(dir).filter((id) => express4Rows.includes(id))).toEqual([]);
+    }
+  });
+});

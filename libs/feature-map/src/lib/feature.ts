@@ -15,6 +15,11 @@ export interface Feature {
    * as Express names it (`app.param`, `res.locals`, `express.static`); for the scanner.
    */
   readonly apis: readonly string[];
+  /**
+   * Express majors whose apps need this row whatever they import or call (the Express 4 path):
+   * the scanner adds the row when the app's package.json depends on one of them.
+   */
+  readonly expressMajors?: readonly number[];
   /** The Fastify side: core (an option, a hook, a method) or an `@fastify/*` plugin. */
   readonly fastify: string;
   /** npm packages the Fastify side uses (empty when core does it). */

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { FEATURES, type Feature } from '@switchyard/feature-map';
 import ts from 'typescript';
 import type { Inventory, UseEntry } from './inventory.js';
@@ -171,6 +173,22 @@ export function findReplacements(
     if (feature) add(feature, `\`${use.owner.kind}.use\` (${role})`, use.node);
   }
 
+  // The rows for an Express major (the Express 4 path) come from the dependency itself: an
+  // Express 4 app needs them whatever it calls.
+  const express = expressDependency(ws.root);
+  if (express) {
+    for (const feature of FEATURES) {
+      if (!feature.expressMajors?.includes(express.major)) continue;
+      const list = evidence.get(feature) ?? [];
+      list.push({
+        what: `depends on express ${express.range}`,
+        file: 'package.json',
+        line: express.line,
+      });
+      evidence.set(feature, list);
+    }
+  }
+
   return FEATURES.filter((f) => evidence.has(f)).map((f) => ({
     feature: f.id,
     express: f.express,
@@ -182,6 +200,31 @@ export function findReplacements(
       .get(f)!
       .sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1)),
   }));
+}
+
+/**
+ * The `express` range in the scanned directory's package.json (dependencies, then
+ * devDependencies; an npm alias such as `npm:express@^4` too), its major and its line; undefined
+ * without a package.json, without express, or with a range whose major cannot be read.
+ */
+export function expressDependency(
+  root: string,
+): { readonly range: string; readonly major: number; readonly line: number } | undefined {
+  let text: string;
+  let manifest: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  try {
+    text = readFileSync(join(root, 'package.json'), 'utf8');
+    manifest = JSON.parse(text) as typeof manifest;
+  } catch {
+    return undefined;
+  }
+  const range = manifest.dependencies?.express ?? manifest.devDependencies?.express;
+  if (typeof range !== 'string') return undefined;
+  const major = /^(?:npm:express@)?[\^~>=v\s]*(\d+)/.exec(range)?.[1];
+  if (major === undefined) return undefined;
+  const index = text.indexOf('"express"');
+  const line = index === -1 ? 1 : text.slice(0, index).split('\n').length;
+  return { range, major: Number(major), line };
 }
 
 /** Middleware from a package the map has no row for: listed, never guessed. */
