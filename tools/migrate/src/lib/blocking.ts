@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { Workspace } from './program.js';
+import { visitFiles, type Workspace } from './program.js';
 import type { Blocking, BlockingKind } from './schema.js';
 import type { Evaluator, Value } from './values.js';
 
@@ -223,14 +223,7 @@ export function findBlocking(
     }
     ts.forEachChild(node, visit);
   };
-  for (const file of ws.files) {
-    if (skipped.has(file)) continue;
-    try {
-      visit(file);
-    } catch (error) {
-      onError(file, error);
-    }
-  }
+  visitFiles(ws, skipped, onError, visit);
 
   for (const [fn, held] of upstreams) {
     const buffered = new Set<ts.Symbol>();

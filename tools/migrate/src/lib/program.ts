@@ -16,6 +16,26 @@ export interface Workspace {
   isScanned(fileName: string): boolean;
 }
 
+/**
+ * Walks each scanned file the inventory did not skip; a file whose walk throws is handed to
+ * `onError` (reported as not analysed) and the others go on.
+ */
+export function visitFiles(
+  ws: Workspace,
+  skipped: ReadonlySet<ts.SourceFile>,
+  onError: (file: ts.SourceFile, error: unknown) => void,
+  visit: (file: ts.SourceFile) => void,
+): void {
+  for (const file of ws.files) {
+    if (skipped.has(file)) continue;
+    try {
+      visit(file);
+    } catch (error) {
+      onError(file, error);
+    }
+  }
+}
+
 const SOURCE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 /** Not the app: its tests, builds and dependencies. */
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'build', 'coverage', 'out-tsc', '.git']);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { FEATURES, type Feature } from '@switchyard/feature-map';
 import ts from 'typescript';
 import type { Inventory, UseEntry } from './inventory.js';
-import type { Workspace } from './program.js';
+import { visitFiles, type Workspace } from './program.js';
 import type { Replace } from './schema.js';
 import { packageName, type Evaluator, type Value } from './values.js';
 
@@ -157,14 +157,7 @@ export function findReplacements(
     }
     ts.forEachChild(node, visit);
   };
-  for (const file of ws.files) {
-    if (skipped.has(file)) continue;
-    try {
-      visit(file);
-    } catch (error) {
-      onError(file, error);
-    }
-  }
+  visitFiles(ws, skipped, onError, visit);
 
   const byId = new Map(FEATURES.map((f) => [f.id, f]));
   for (const use of inv.uses) {
