@@ -7,8 +7,7 @@ export {
   type MarkdownOptions,
   type Style,
 } from './lib/render.js';
-export { API_OBJECTS, USE_ROWS, knowledge } from './lib/replace.js';
-export { GUIDE } from './lib/blocking.js';
+export { GUIDE } from './lib/guide.js';
 export { SCHEMA_VERSION, ReportSchema, type Report } from './lib/schema.js';
 export { joinPath, scan, type ScanOptions } from './lib/scan.js';
 export { generateApp } from './lib/generated-app.js';

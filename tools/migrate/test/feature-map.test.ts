@@ -1,6 +1,7 @@
 import { FEATURES, featureById } from '@switchyard/feature-map';
 import { describe, expect, it } from 'vitest';
-import { API_OBJECTS, USE_ROWS, knowledge, scan } from '../src/index.js';
+import { scan } from '../src/index.js';
+import { API_OBJECTS, USE_ROWS, knowledge } from '../src/lib/replace.js';
 import { tempApp } from './helpers.js';
 
 describe("the scanner's knowledge is the feature map's rows", () => {
@@ -16,6 +17,40 @@ describe("the scanner's knowledge is the feature map's rows", () => {
     for (const api of FEATURES.flatMap((f) => f.apis)) {
       expect(Object.keys(API_OBJECTS), api).toContain(api.split('.')[0]);
     }
+  });
+
+  it("writes each API as object.member or object.member('setting')", () => {
+    for (const api of FEATURES.flatMap((f) => f.apis)) {
+      expect(api).toMatch(/^\w+\.\w+(?:\('[^']+'\))?$/);
+    }
+  });
+
+  it("matches a setting by its name: app.set('trust proxy'), not app.set('etag')", () => {
+    const dir = tempApp({
+      'app.js': `const express = require('express');
+const SETTING = 'view engine';
+const app = express();
+app.set('trust proxy', 'loopback');
+app.enable('trust proxy');
+app.set('etag', false);
+app.set(SETTING, 'ejs');
+app.set(process.env.NAME, 1);
+app.get('/', (req, res) => res.send('ok'));
+`,
+    });
+    const report = scan(dir);
+    const rows = (id: string) => report.replace.find((r) => r.feature === id)?.evidence;
+    expect(rows('trust-proxy')).toEqual([
+      { what: "`app.set('trust proxy')`", file: 'app.js', line: 4 },
+      { what: "`app.enable('trust proxy')`", file: 'app.js', line: 5 },
+    ]);
+    expect(rows('views')).toEqual([{ what: "`app.set('view engine')`", file: 'app.js', line: 7 }]);
+    expect(report.replace.map((r) => r.feature).sort()).toEqual([
+      'replies',
+      'return-or-send',
+      'trust-proxy',
+      'views',
+    ]);
   });
 
   it('names only rows the map has when it tells app.use calls apart', () => {

@@ -52,12 +52,13 @@ describe('golden outputs of the fixture apps', () => {
 describe('the Express 4 CommonJS fixture', () => {
   const report = scan(FIXTURE('express4-cjs'));
 
-  it('follows require() across files to routers and a sub-app, with their prefixes', () => {
+  it('follows require() across files to routers, a sub-app and a function handed the app, with their prefixes', () => {
     expect(report.routes.map((r) => `${r.method} ${r.fullPaths.join()}`)).toEqual([
       'GET /admin/stats',
       'GET /admin/disk',
       'POST /login',
       'GET /me',
+      'GET /health',
       'POST /uploads',
       'POST /uploads/batch',
       'GET /users',
@@ -68,7 +69,7 @@ describe('the Express 4 CommonJS fixture', () => {
     ]);
     expect(report.objects.find((o) => o.name === 'admin')).toMatchObject({
       kind: 'app',
-      mountedOn: [{ parent: 'app.js:15', prefix: '/admin' }],
+      mountedOn: [{ parent: 'app.js:16', prefix: '/admin' }],
     });
   });
 
@@ -81,6 +82,7 @@ describe('the Express 4 CommonJS fixture', () => {
       'cors',
       'json-body',
       'req-user',
+      'trust-proxy',
     ]) {
       expect(rows).toContain(id);
     }
@@ -88,17 +90,18 @@ describe('the Express 4 CommonJS fixture', () => {
   });
 
   it('finds the error handler by its four parameters and the 404 as the last middleware', () => {
-    expect(report.errorHandlers.map((e) => `${e.name} ${e.line}`)).toEqual(['onError 37']);
-    expect(report.notFound.map((e) => `${e.name} ${e.line}`)).toEqual(['inline function 40']);
+    expect(report.errorHandlers.map((e) => `${e.name} ${e.line}`)).toEqual(['onError 40']);
+    expect(report.notFound.map((e) => `${e.name} ${e.line}`)).toEqual(['inline function 43']);
   });
 
   it('puts the session, passport and the res.locals it fills before every group', () => {
     expect(report.plan.shared.join('\n')).toMatch(/session\(\) \(express-session/);
     expect(report.plan.shared.join('\n')).toMatch(/passport\.session\(\) \(passport/);
     expect(report.plan.shared).toContain(
-      'res.locals.user filled by app-level loadUser (app.js:23)',
+      'res.locals.user filled by app-level loadUser (app.js:25)',
     );
     expect(report.plan.steps.map((s) => s.kind)).toEqual([
+      'read-only',
       'read-only',
       'read-only',
       'writes',

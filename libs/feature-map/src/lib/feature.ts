@@ -12,7 +12,9 @@ export interface Feature {
   readonly packages: readonly string[];
   /**
    * Express APIs that mean this row when an app calls them, as `object.method` with the object
-   * as Express names it (`app.param`, `res.locals`, `express.static`); for the scanner.
+   * as Express names it (`app.param`, `res.locals`, `express.static`), or as
+   * `object.method('name')` for a call whose first argument is that string, for the settings
+   * (`app.set('trust proxy')`); for the scanner.
    */
   readonly apis: readonly string[];
   /**

@@ -1,16 +1,8 @@
 import ts from 'typescript';
 import { visitFiles, type Workspace } from './program.js';
+import { GUIDE } from './guide.js';
 import type { Blocking, BlockingKind } from './schema.js';
 import type { Evaluator, Value } from './values.js';
-
-/** Where each kind is replaced, from the repository root. */
-export const GUIDE: Readonly<Record<BlockingKind, string>> = {
-  'sync-crypto': 'docs/case-study.md#sync-crypto',
-  'sync-io': 'docs/migration-guide.md#blocking-patterns',
-  'await-in-loop': 'docs/case-study.md#fan-out',
-  'buffered-proxy': 'docs/case-study.md#buffered-proxy',
-  upgrade: 'docs/case-study.md#websocket',
-};
 
 const TITLE: Readonly<Record<BlockingKind, string>> = {
   'sync-crypto': 'synchronous crypto on the event loop',
@@ -18,6 +10,7 @@ const TITLE: Readonly<Record<BlockingKind, string>> = {
   'await-in-loop': 'await inside a loop: one call after another',
   'buffered-proxy': 'buffered proxy: the whole upstream body read, then sent',
   upgrade: "hand-wired 'upgrade' listener",
+  'dynamic-import': 'a module loaded by a computed name on the request path',
 };
 
 const CRYPTO_SYNC = new Set(['scryptSync', 'pbkdf2Sync', 'generateKeyPairSync']);
@@ -54,6 +47,39 @@ function enclosingFunction(node: ts.Node): FunctionNode | undefined {
     if (ts.isFunctionLike(n)) return n as FunctionNode;
   }
   return undefined;
+}
+
+/** Array methods that call their callback at once, before they return. */
+const CALLS_AT_ONCE = new Set([
+  'map',
+  'forEach',
+  'filter',
+  'flatMap',
+  'reduce',
+  'some',
+  'every',
+  'find',
+]);
+
+/**
+ * Whether code runs after start-up: inside a function, unless each function around it is one
+ * that module-level code calls at once (an IIFE, an array method's callback), which runs while
+ * the module loads.
+ */
+function afterStartup(node: ts.Node): boolean {
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    let outer: ts.Node = fn;
+    while (ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
+    const call = outer.parent;
+    const atOnce =
+      ts.isCallExpression(call) &&
+      (call.expression === outer ||
+        (call.arguments.includes(outer as ts.Expression) &&
+          ts.isPropertyAccessExpression(call.expression) &&
+          CALLS_AT_ONCE.has(call.expression.name.text)));
+    if (!atOnce) return true;
+  }
+  return false;
 }
 
 /** The statement of the file a node is in: findings in one declaration are one finding. */
@@ -100,7 +126,7 @@ function mentions(
 
 /**
  * Pass 2: the blocking patterns in the app's functions. Module-level code runs once at start-up,
- * so only code inside a function counts; an 'upgrade' listener counts wherever it is wired.
+ * so only code inside a function counts (not a callback module-level code calls at once); an 'upgrade' listener counts wherever it is wired.
  * A call into a function outside the directory (a workspace library) is followed, up to three
  * calls deep, and reported at the app's call site.
  */
@@ -177,7 +203,7 @@ export function findBlocking(
   const upstreams = new Map<FunctionNode, Set<ts.Symbol>>();
 
   const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && enclosingFunction(node)) {
+    if (ts.isCallExpression(node) && afterStartup(node)) {
       const callee = ev.eval(node.expression);
       const kind = syncKind(callee);
       if (kind) {
@@ -199,11 +225,19 @@ export function findBlocking(
         }
       }
     }
+    if (isComputedLoad(node) && afterStartup(node)) {
+      // `import(\`./bots/${name}.js\`)` in a handler: each new name is a module resolved, read
+      // and compiled while that request waits (the cold start a keyed registry removes).
+      const call = node as ts.CallExpression;
+      add('dynamic-import', topStatement(node), node, `${short(call)} with a computed name`, [
+        site(node, short(call.expression)),
+      ]);
+    }
     if (ts.isAwaitExpression(node)) {
       const fn = enclosingFunction(node);
       if (fn) {
         const loop = outermostLoop(node, fn);
-        if (loop)
+        if (loop && !inOrderByDesign(node, loop, ev, checker))
           add('await-in-loop', loop, loop, 'await inside a loop', [
             site(node, `await ${short(node.expression)}`),
           ]);
@@ -286,6 +320,16 @@ export function findBlocking(
     .sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
 }
 
+/** `import(x)` or `require(x)` whose name is not a constant. */
+function isComputedLoad(node: ts.Node): boolean {
+  if (!ts.isCallExpression(node) || node.arguments.length === 0) return false;
+  const loader =
+    node.expression.kind === ts.SyntaxKind.ImportKeyword ||
+    (ts.isIdentifier(node.expression) && node.expression.text === 'require');
+  const [name] = node.arguments;
+  return loader && name !== undefined && !ts.isStringLiteralLike(name);
+}
+
 function unwrap(node: ts.Expression): ts.Expression {
   let n = node;
   while (ts.isParenthesizedExpression(n) || ts.isNonNullExpression(n) || ts.isAsExpression(n))
@@ -316,6 +360,101 @@ function outermostLoop(node: ts.Node, fn: ts.Node): ts.Node | undefined {
     }
   }
   return loop;
+}
+
+/**
+ * An await in a loop that must run one call after another, so no fan-out to make concurrent:
+ * a deliberate wait (`await setTimeout(ms)` from timers/promises, or a `sleep` that wraps
+ * setTimeout in a promise), a call that takes what the previous turn assigned (a cursor, the
+ * last result), the body of a response this turn awaited, or an await the loop stops after
+ * (`return await`, then `break`: a retry).
+ */
+function inOrderByDesign(
+  node: ts.AwaitExpression,
+  loop: ts.Node,
+  ev: Evaluator,
+  checker: ts.TypeChecker,
+): boolean {
+  const operand = unwrap(node.expression);
+  if (ts.isCallExpression(operand)) {
+    if (isDelay(ev.eval(operand.expression))) return true;
+    // `await page.json()` after `const page = await fetch(…)` in the same turn: that call's body.
+    const callee = operand.expression;
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
+      const decl = checker.getSymbolAtLocation(callee.expression)?.declarations?.[0];
+      if (
+        decl &&
+        ts.isVariableDeclaration(decl) &&
+        decl.initializer &&
+        ts.isAwaitExpression(unwrap(decl.initializer)) &&
+        isWithin(decl, loopBody(loop))
+      ) {
+        return true;
+      }
+    }
+    const assigned = assignedIn(loopBody(loop), checker);
+    if (operand.arguments.some((arg) => mentions(arg, assigned, checker))) return true;
+  }
+  for (let n: ts.Node = node; n !== loop; n = n.parent) {
+    if (ts.isReturnStatement(n)) return true;
+    const block = n.parent;
+    if (ts.isBlock(block) && ts.isStatement(n)) {
+      const next = block.statements[block.statements.indexOf(n) + 1];
+      if (next && (ts.isBreakStatement(next) || ts.isReturnStatement(next))) return true;
+    }
+  }
+  return false;
+}
+
+const TIMERS = new Set(['setTimeout', 'setImmediate', 'wait']);
+
+function isDelay(callee: Value): boolean {
+  if (callee.k === 'ext') return callee.pkg === 'timers' && TIMERS.has(callee.path.at(-1) ?? '');
+  if (callee.k !== 'function' || !callee.node.body) return false;
+  // `const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))`, or its block form.
+  const body = callee.node.body;
+  const returned = ts.isBlock(body)
+    ? body.statements.length === 1 && ts.isReturnStatement(body.statements[0]!)
+      ? body.statements[0].expression
+      : undefined
+    : body;
+  return (
+    returned !== undefined &&
+    ts.isNewExpression(returned) &&
+    returned.expression.getText() === 'Promise' &&
+    /\bsetTimeout\s*\(/.test(returned.getText())
+  );
+}
+
+function loopBody(loop: ts.Node): ts.Node {
+  return ts.isIterationStatement(loop, false) ? loop.statement : loop;
+}
+
+/** The variables a loop's body assigns (`x = …`, `x += …`, `x++`), not its own loop variable. */
+function assignedIn(body: ts.Node, checker: ts.TypeChecker): Set<ts.Symbol> {
+  const out = new Set<ts.Symbol>();
+  const add = (target: ts.Expression) => {
+    if (!ts.isIdentifier(target)) return;
+    const symbol = checker.getSymbolAtLocation(target);
+    if (symbol) out.add(symbol);
+  };
+  const visit = (n: ts.Node): void => {
+    if (
+      ts.isBinaryExpression(n) &&
+      n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+      n.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+    ) {
+      add(n.left);
+    } else if (
+      (ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) &&
+      (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)
+    ) {
+      add(n.operand);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(body);
+  return out;
 }
 
 function isWithin(node: ts.Node, container: ts.Node): boolean {

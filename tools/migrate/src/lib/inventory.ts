@@ -42,7 +42,7 @@ export interface UseEntry {
   /** Its package, when the middleware comes from one. */
   readonly pkg: string | null;
   readonly node: ts.Node;
-  /** Position among the owner's registrations (routes, uses, mounts), for the 404. */
+  /** Order among the owner's registrations (routes, uses, mounts), for the 404. */
   readonly seq: number;
 }
 
@@ -113,10 +113,26 @@ export function buildInventory(ws: Workspace, ev: Evaluator): Inventory {
     handlerParams: new Map(),
     lastSeq: new Map(),
   };
-  const seq = (owner: ExpressObject): number => {
-    const next = (inv.lastSeq.get(owner) ?? 0) + 1;
-    inv.lastSeq.set(owner, next);
-    return next;
+  // Where a registration runs among its owner's: its place in the files, or, on an app handed to
+  // a function (`require('./routes')(app)`), the place of that call, then its own order there.
+  const fileIndex = new Map(ws.files.map((file, i) => [file, i]));
+  const place = (node: ts.Node) =>
+    (fileIndex.get(node.getSourceFile()) ?? ws.files.length) * 1e10 + node.getStart() * 100;
+  const underCall = new Map<ts.Node, number>();
+  const seq = (owner: ExpressObject, call: ts.CallExpression): number => {
+    const callee = call.expression;
+    const receiver = ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
+    const anchor = receiver ? ev.callSiteOf(receiver, owner) : undefined;
+    let at: number;
+    if (anchor) {
+      const n = Math.min((underCall.get(anchor) ?? 0) + 1, 99);
+      underCall.set(anchor, n);
+      at = place(anchor) + n;
+    } else {
+      at = place(ts.isPropertyAccessExpression(callee) ? callee.name : call);
+    }
+    inv.lastSeq.set(owner, Math.max(inv.lastSeq.get(owner) ?? 0, at));
+    return at;
   };
 
   const markHandler = (value: Value, errorHandler: boolean): void => {
@@ -253,7 +269,7 @@ export function buildInventory(ws: Workspace, ev: Evaluator): Inventory {
         middleware: chain,
         handler,
         node: ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call,
-        seq: seq(owner),
+        seq: seq(owner, call),
       });
     }
   };
@@ -328,7 +344,7 @@ export function buildInventory(ws: Workspace, ev: Evaluator): Inventory {
           role: 'mount',
           pkg: null,
           node: piece.node,
-          seq: seq(owner),
+          seq: seq(owner, call),
         });
         continue;
       }
@@ -341,7 +357,7 @@ export function buildInventory(ws: Workspace, ev: Evaluator): Inventory {
         role: errorHandler ? 'error-handler' : 'middleware',
         pkg: value.k === 'ext' ? value.pkg : null,
         node: piece.node,
-        seq: seq(owner),
+        seq: seq(owner, call),
       });
     }
   };

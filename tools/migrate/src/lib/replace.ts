@@ -43,8 +43,11 @@ export function knowledge(features: readonly Feature[] = FEATURES) {
       byPackage.set(pkg, [...(byPackage.get(pkg) ?? []), feature]);
     for (const api of feature.apis) byApi.set(api, [...(byApi.get(api) ?? []), feature]);
   }
-  const members = new Set([...byApi.keys()].map((api) => api.slice(api.indexOf('.') + 1)));
-  return { byPackage, byApi, members };
+  // `app.set('trust proxy')` is the member `set`, matched with its first argument.
+  const member = (api: string) => /^\w+\.(\w+)/.exec(api)?.[1] ?? api;
+  const members = new Set([...byApi.keys()].filter((api) => !api.includes('(')).map(member));
+  const setters = new Set([...byApi.keys()].filter((api) => api.includes('(')).map(member));
+  return { byPackage, byApi, members, setters };
 }
 
 interface Evidence {
@@ -106,7 +109,7 @@ export function findReplacements(
   skipped: ReadonlySet<ts.SourceFile>,
   onError: (file: ts.SourceFile, error: unknown) => void,
 ): Replace[] {
-  const { byPackage, byApi, members } = knowledge();
+  const { byPackage, byApi, members, setters } = knowledge();
   const evidence = new Map<Feature, Evidence[]>();
   const seen = new Set<string>();
   const add = (feature: Feature, what: string, node: ts.Node): void => {
@@ -154,6 +157,18 @@ export function findReplacements(
     } else if (ts.isPropertyAccessExpression(node) && members.has(node.name.text)) {
       const object = objectOf(node.expression, ev, ws, inv.handlerParams);
       if (object) addApi(`${object}.${node.name.text}`, node);
+    } else if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      setters.has(node.expression.name.text) &&
+      node.arguments[0]
+    ) {
+      // A setting: `app.set('trust proxy', 1)`, its name a constant from anywhere.
+      const setting = ev.eval(node.arguments[0]);
+      const object = objectOf(node.expression.expression, ev, ws, inv.handlerParams);
+      if (object && setting.k === 'string' && setting.exact) {
+        addApi(`${object}.${node.expression.name.text}('${setting.value}')`, node);
+      }
     }
     ts.forEachChild(node, visit);
   };

@@ -32,6 +32,7 @@ const byPlace = (a: { file: string; line: number }, b: { file: string; line: num
 export function scan(dir: string, options: ScanOptions = {}): Report {
   const ws = openWorkspace(dir, options.conditions);
   const ev = new Evaluator(ws);
+  ev.bindCalls();
   const inv = buildInventory(ws, ev);
   const skipped = skippedFiles(inv);
 
@@ -61,7 +62,10 @@ export function scan(dir: string, options: ScanOptions = {}): Report {
   for (const obj of ev.objects()) {
     if (obj.kind !== 'app' || mounts.has(obj)) continue;
     const own = inv.uses.filter((u) => u.owner === obj);
-    const last = own.at(-1);
+    const last = own.reduce<UseEntry | undefined>(
+      (latest, use) => (latest && latest.seq > use.seq ? latest : use),
+      undefined,
+    );
     const lastRoute = Math.max(
       0,
       ...inv.routes.filter((r) => r.owner === obj).map((r) => r.seq),
@@ -94,6 +98,7 @@ export function scan(dir: string, options: ScanOptions = {}): Report {
   );
   const replace = findReplacements(ws, ev, inv, notFound, skipped, onError);
   const isUnknown = unknownPackages();
+  inv.notAnalysed.push(...ev.notes());
 
   const objects = ev
     .objects()

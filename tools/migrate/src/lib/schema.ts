@@ -2,7 +2,8 @@ import { Type, type Static } from 'typebox';
 
 /**
  * The JSON report (`--format json`). `schemaVersion` changes whenever a field is removed or
- * changes meaning; a field added keeps the version. Every path is relative to the scanned
+ * changes meaning; a field added keeps the version, and so does a new blocking `kind` (a reader
+ * treats a kind it does not know as a finding). Every path is relative to the scanned
  * directory, with `/`, so that two machines write the same report.
  */
 export const SCHEMA_VERSION = 1;
@@ -113,6 +114,7 @@ export const BlockingKindSchema = Type.Union([
   Type.Literal('await-in-loop'),
   Type.Literal('buffered-proxy'),
   Type.Literal('upgrade'),
+  Type.Literal('dynamic-import'),
 ]);
 
 export const BlockingSchema = Type.Object(

@@ -60,9 +60,75 @@ export class Evaluator {
   readonly #memo = new Map<ts.Node, Value>();
   readonly #objects = new Map<ts.Node, ExpressObject>();
   readonly #resolved = new Map<string, ts.ResolvedModuleFull | undefined>();
+  /** The app's calls of each of its own functions, for what their parameters are. */
+  readonly #calls = new Map<ts.Node, ts.CallExpression[]>();
+  #binding = false;
+  readonly #notes: { node: ts.Node; why: string }[] = [];
+  readonly #noted = new Set<ts.Node>();
 
   constructor(workspace: Workspace) {
     this.#ws = workspace;
+  }
+
+  /**
+   * Indexes every call of the app's own functions (`registerRoutes(app)`,
+   * `require('./routes')(app, '/v1')`), so that a parameter is what its callers pass: an app or
+   * router handed to a function, or a constant prefix. Call it once, before any other eval;
+   * `skip` holds files not to read. While it runs, a parameter is unknown, and what was worked
+   * out meanwhile is forgotten after (the apps and routers found are kept). A file with a
+   * syntax error is not read (the inventory reports it).
+   */
+  bindCalls(): void {
+    this.#binding = true;
+    const visit = (node: ts.Node): void => {
+      if (
+        ts.isCallExpression(node) &&
+        node.arguments.length > 0 &&
+        !(
+          ts.isPropertyAccessExpression(node.expression) &&
+          REGISTRATION.has(node.expression.name.text)
+        )
+      ) {
+        const callee = this.eval(node.expression);
+        if (callee.k === 'function' && this.#ws.isScanned(callee.node.getSourceFile().fileName)) {
+          const list = this.#calls.get(callee.node) ?? [];
+          list.push(node);
+          this.#calls.set(callee.node, list);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    for (const file of this.#ws.files) {
+      if (this.#ws.program.getSyntacticDiagnostics(file).length > 0) continue;
+      try {
+        visit(file);
+      } catch {
+        // The inventory reports a file it cannot follow; its calls bind nothing.
+      }
+    }
+    this.#binding = false;
+    this.#memo.clear();
+  }
+
+  /**
+   * The call that hands `owner` to the function whose parameter `receiver` is, if it is one:
+   * where what is registered on the parameter runs.
+   */
+  callSiteOf(receiver: ts.Expression, owner: ExpressObject): ts.CallExpression | undefined {
+    if (!ts.isIdentifier(receiver)) return undefined;
+    const decl = this.#ws.checker.getSymbolAtLocation(receiver)?.declarations?.[0];
+    if (!decl || !ts.isParameter(decl)) return undefined;
+    const index = decl.parent.parameters.indexOf(decl);
+    return this.#calls.get(decl.parent)?.find((call) => {
+      const arg = call.arguments[index];
+      const value = arg ? this.eval(arg) : UNKNOWN;
+      return value.k === 'object-of' && value.obj === owner;
+    });
+  }
+
+  /** What the scan could not bind (a parameter given different apps), once each. */
+  notes(): readonly { readonly node: ts.Node; readonly why: string }[] {
+    return this.#notes;
   }
 
   /** Every app and router created so far, in the order first seen. */
@@ -241,8 +307,45 @@ export class Evaluator {
       // A global: fetch is the one the report cares about.
       return node.text === 'fetch' ? { k: 'ext', pkg: 'fetch', path: [], called: false } : UNKNOWN;
     }
-    if (ts.isParameter(decl)) return UNKNOWN;
+    if (ts.isParameter(decl)) return this.#parameter(decl);
     return this.eval(decl);
+  }
+
+  /**
+   * A parameter of the app's own function: what every call passes, when the calls agree on one
+   * app or router, or one constant; its default when a call leaves it out. A parameter the calls
+   * give different apps or routers is noted (its registrations cannot be given one owner).
+   */
+  #parameter(decl: ts.ParameterDeclaration): Value {
+    if (this.#binding || decl.dotDotDotToken || !ts.isIdentifier(decl.name)) return UNKNOWN;
+    const fn = decl.parent;
+    const calls = this.#calls.get(fn);
+    if (!calls) return UNKNOWN;
+    const index = fn.parameters.indexOf(decl);
+    const values: Value[] = [];
+    for (const call of calls) {
+      const args = call.arguments;
+      if (args.slice(0, index + 1).some((arg) => ts.isSpreadElement(arg))) return UNKNOWN;
+      const arg = args[index];
+      values.push(arg ? this.eval(arg) : decl.initializer ? this.eval(decl.initializer) : UNKNOWN);
+    }
+    const objects = new Set(values.flatMap((v) => (v.k === 'object-of' ? [v.obj] : [])));
+    if (objects.size > 1) {
+      if (!this.#noted.has(decl)) {
+        this.#noted.add(decl);
+        const names = [...objects].map((o) => o.name).join(', ');
+        this.#notes.push({
+          node: decl,
+          why: `parameter ${decl.name.text} is given ${objects.size} different apps or routers (${names}): what is registered on it is not listed`,
+        });
+      }
+      return UNKNOWN;
+    }
+    const [first] = values;
+    if (!first || values.some((v) => !sameValue(v, first))) return UNKNOWN;
+    return first.k === 'object-of' || first.k === 'string' || first.k === 'regexp'
+      ? first
+      : UNKNOWN;
   }
 
   #imported(node: ts.ImportSpecifier | ts.ImportClause | ts.NamespaceImport): Value {
@@ -444,6 +547,16 @@ export class Evaluator {
     ts.forEachChild(body, visit);
     return result;
   }
+}
+
+/** Registrations, never calls of the app's own functions: the index skips them. */
+const REGISTRATION = new Set(['get', 'post', 'put', 'delete', 'patch', 'use', 'all', 'param']);
+
+function sameValue(a: Value, b: Value): boolean {
+  if (a.k === 'object-of' && b.k === 'object-of') return a.obj === b.obj;
+  if (a.k === 'string' && b.k === 'string') return a.value === b.value && a.exact && b.exact;
+  if (a.k === 'regexp' && b.k === 'regexp') return a.source === b.source;
+  return false;
 }
 
 export function propertyName(name: ts.PropertyName): string | undefined {

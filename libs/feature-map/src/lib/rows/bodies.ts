@@ -102,7 +102,7 @@ export const bodies: readonly Feature[] = [
     id: 'views',
     express: "view engines (`app.set('view engine')`, `res.render`)",
     packages: ['ejs'],
-    apis: ['res.render', 'app.engine'],
+    apis: ['res.render', 'app.engine', "app.set('view engine')", "app.set('views')"],
     fastify: '`@fastify/view` (`reply.view`)',
     fastifyPackages: ['@fastify/view'],
     gotcha:

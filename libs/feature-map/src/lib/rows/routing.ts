@@ -114,7 +114,14 @@ export const routing: readonly Feature[] = [
     id: 'trust-proxy',
     express: "`app.set('trust proxy')` and `req.ip`",
     packages: [],
-    apis: ['req.ip', 'req.ips', 'req.hostname', 'req.protocol'],
+    apis: [
+      'req.ip',
+      'req.ips',
+      'req.hostname',
+      'req.protocol',
+      "app.set('trust proxy')",
+      "app.enable('trust proxy')",
+    ],
     fastify: '`trustProxy` and `request.ip` / `request.ips` / `request.host`',
     fastifyPackages: [],
     gotcha:
@@ -126,7 +133,7 @@ export const routing: readonly Feature[] = [
     id: 'query-parser',
     express: "Express 4's `qs` query parser (`a[b]=1`)",
     packages: ['qs'],
-    apis: ['req.query'],
+    apis: ['req.query', "app.set('query parser')"],
     fastify: '`routerOptions.querystringParser` with `qs`',
     fastifyPackages: ['qs'],
     gotcha:
