@@ -1,5 +1,8 @@
 // The suites every app runs (test/ runs each over every app): one file per concern.
-export { runApiContract } from './suites/contract.js';
+export { runApiContract, runHttpContractOnPostgres } from './suites/contract.js';
+export { GATEWAY_MAX_BODY_BYTES, startGateway } from './lambda/gateway.js';
+export type { LambdaHandle, PayloadVersion, RunningGateway } from './lambda/gateway.js';
+export { lambdaSubject } from './lambda/subjects.js';
 export {
   buildCredentials,
   describeEachTarget,

@@ -37,3 +37,23 @@ export async function runApiContract(subject: AppUnderTest): Promise<void> {
     );
   }
 }
+
+/**
+ * The HTTP part of the contract (every case but the WebSocket stream's) on the PostgreSQL
+ * server only: for an app run as a Lambda function (e2e/contract/src/lambda), whose events carry
+ * no upgrade and which runs on the PostgreSQL server, never an embedded database.
+ */
+export async function runHttpContractOnPostgres(subject: AppUnderTest): Promise<void> {
+  for (const target of await databaseTargets()) {
+    if (target.kind !== 'postgres') continue;
+    describeTarget(`${subject.name} HTTP contract on ${target.kind}`, target, () => {
+      const ctx = useEnvironment(subject, target);
+      healthCases(ctx, target);
+      accountCases(ctx);
+      botCases(ctx);
+      conversationCases(ctx);
+      proxyCases(ctx);
+      docsAndRoutingCases(ctx);
+    });
+  }
+}
