@@ -37,6 +37,7 @@ export default defineConfig(
   {
     ignores: [
       '**/dist',
+      'apps/*/bundle',
       '**/out-tsc',
       '**/node_modules',
       '**/.nx',
