@@ -37,7 +37,6 @@ export default defineConfig(
   {
     ignores: [
       '**/dist',
-      'apps/*/bundle',
       '**/out-tsc',
       '**/node_modules',
       '**/.nx',

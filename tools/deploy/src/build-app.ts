@@ -16,8 +16,11 @@ export const WORKSPACE = fileURLToPath(new URL('../../../', import.meta.url));
 export const APPS = ['express-api', 'fastify-api', 'bridge-api'] as const;
 export type AppName = (typeof APPS)[number];
 
-/** Where `nx run @switchyard/<app>:bundle` writes: not dist/, which the tsc `build` owns. */
-export const bundleDir = (app: AppName) => path.join(WORKSPACE, 'apps', app, 'bundle');
+/**
+ * Where `nx run @switchyard/<app>:bundle` writes: the workspace's dist/, not the app's own
+ * dist/, which the tsc `build` owns, and outside apps/, which the migration scanner reads.
+ */
+export const bundleDir = (app: AppName) => path.join(WORKSPACE, 'dist', 'apps', app);
 
 export interface BuildResult {
   readonly outdir: string;

@@ -48,7 +48,7 @@ describe('Dockerfile', () => {
 describe('.dockerignore', () => {
   it('keeps host-installed and built files out of the build context', () => {
     const lines = readFileSync(path.join(WORKSPACE, '.dockerignore'), 'utf8').split('\n');
-    for (const pattern of ['**/node_modules', '**/dist', '**/bundle', '.git', '.env', '.data'])
+    for (const pattern of ['**/node_modules', '**/dist', '.git', '.env', '.data'])
       expect(lines).toContain(pattern);
   });
 });

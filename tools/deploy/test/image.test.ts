@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerDatabase, type ServerDatabase } from '@switchyard/persistence/testing';
 import { SHUTDOWN_MARGIN_MS, loadConfig } from '@switchyard/runtime';
 import { freePort, waitReady } from '@switchyard/testing';
-import { APPS, buildApp, type BuildResult } from '../src/build-app.js';
+import { APPS, buildApp, type AppName, type BuildResult } from '../src/build-app.js';
 import { runtimeStage } from '../src/dockerfile.js';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -67,6 +67,81 @@ describe('the HEALTHCHECK command', () => {
   });
 });
 
+interface Started {
+  readonly root: string;
+  readonly workdir: string;
+  readonly build: BuildResult;
+  readonly db: ServerDatabase;
+  readonly env: Record<string, string>;
+  readonly base: string;
+  readonly app: Running;
+  /** The app's folder before the process ran. */
+  readonly before: string[];
+}
+
+/** The runtime stage's layout for `app` in a temporary folder, and its CMD running there. */
+async function start(app: AppName): Promise<Started> {
+  const root = await mkdtemp(path.join(tmpdir(), `swy-image-${app}-`));
+  // The build stage's /out: `build-app.ts <app> --outdir /out`.
+  const build = await buildApp(app, { outdir: path.join(root, 'out') });
+  const workdir = path.join(root, stage.workdir!.replace(/^\//, ''));
+  // COPY --from=build /out/ ./
+  await cp(build.outdir, workdir, { recursive: true });
+  // COPY --from=deps /app/node_modules ./node_modules: the deps stage installs
+  // /out/package.json's dependencies; here each is a link to the folder the workspace
+  // resolved it to, the same version (npm install from the registry is too slow for CI).
+  for (const [name, dir] of Object.entries(build.resolved)) {
+    const link = path.join(workdir, 'node_modules', name);
+    await mkdir(path.dirname(link), { recursive: true });
+    await symlink(dir, link, 'dir');
+  }
+  // mkdtemp makes the folder 0700: the image's files are root's and readable by all.
+  await chmod(root, 0o755);
+  const before = await listing(workdir);
+  const db = await createServerDatabase();
+  const port = await freePort();
+  const unused = await freePort();
+  const env = {
+    // The image's PATH finds its node; here the machine's.
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    ...stage.env,
+    PORT: String(port),
+    DATABASE_URL: db.url,
+    REDIS_URL,
+    REDIS_KEY_PREFIX: `swy-image-${app}-${port}:`,
+    MODEL_URL: `http://127.0.0.1:${unused}`,
+    KNOWLEDGE_URL: `http://127.0.0.1:${unused}`,
+  };
+  const base = `http://127.0.0.1:${port}`;
+  const running = run(stage.cmd!, workdir, env);
+  try {
+    await waitReady(base, {
+      process: { name: app, child: running.child, output: running.output },
+      timeoutMs: 90_000,
+    });
+  } catch (error) {
+    running.child.kill('SIGKILL');
+    await db.drop();
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  }
+  return { root, workdir, build, db, env, base, app: running, before };
+}
+
+// The three start side by side, so that the file's wall time is about one start, not three.
+let starts: Record<AppName, Promise<Started>> | undefined;
+const started = (app: AppName) => {
+  if (!starts) {
+    starts = Object.fromEntries(APPS.map((a) => [a, start(a)])) as Record<
+      AppName,
+      Promise<Started>
+    >;
+    // Each rejection is reported by the describe block that awaits it, not as unhandled.
+    for (const promise of Object.values(starts)) promise.catch(() => undefined);
+  }
+  return starts[app];
+};
+
 describe.each(APPS)('the image of %s, run as its Dockerfile says', (app) => {
   let root: string;
   let workdir: string;
@@ -78,45 +153,8 @@ describe.each(APPS)('the image of %s, run as its Dockerfile says', (app) => {
   let before: string[];
 
   beforeAll(async () => {
-    root = await mkdtemp(path.join(tmpdir(), `swy-image-${app}-`));
-    // The build stage's /out: `build-app.ts <app> --outdir /out`.
-    build = await buildApp(app, { outdir: path.join(root, 'out') });
-    workdir = path.join(root, stage.workdir!.replace(/^\//, ''));
-    // COPY --from=build /out/ ./
-    await cp(build.outdir, workdir, { recursive: true });
-    // COPY --from=deps /app/node_modules ./node_modules: the deps stage installs
-    // /out/package.json's dependencies; here each is a link to the folder the workspace
-    // resolved it to, the same version (npm install from the registry is too slow for CI).
-    for (const [name, dir] of Object.entries(build.resolved)) {
-      const link = path.join(workdir, 'node_modules', name);
-      await mkdir(path.dirname(link), { recursive: true });
-      await symlink(dir, link, 'dir');
-    }
-    // mkdtemp makes the folder 0700: the image's files are root's and readable by all.
-    await chmod(root, 0o755);
-    before = await listing(workdir);
-
-    db = await createServerDatabase();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const unused = await freePort();
-    env = {
-      // The image's PATH finds its node; here the machine's.
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-      ...stage.env,
-      PORT: String(port),
-      DATABASE_URL: db.url,
-      REDIS_URL,
-      REDIS_KEY_PREFIX: `swy-image-${app}-${port}:`,
-      MODEL_URL: `http://127.0.0.1:${unused}`,
-      KNOWLEDGE_URL: `http://127.0.0.1:${unused}`,
-    };
-    app$ = run(stage.cmd!, workdir, env);
-    await waitReady(base, {
-      process: { name: app, child: app$.child, output: app$.output },
-      timeoutMs: 30_000,
-    });
-  });
+    ({ root, workdir, build, db, env, base, app: app$, before } = await started(app));
+  }, 120_000);
 
   afterAll(async () => {
     if (app$ && app$.child.exitCode === null && app$.child.signalCode === null) {
