@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,9 @@ import { HAPROXY_CFG } from '../src/manifests.js';
 const HAPROXY = process.env['HAPROXY_BIN'] ?? '/usr/sbin/haproxy';
 
 async function check(file: string): Promise<{ code: number; output: string }> {
+  if (!existsSync(HAPROXY)) {
+    throw new Error(`${HAPROXY} is missing: apt-get install -y haproxy (or set HAPROXY_BIN)`);
+  }
   try {
     const { stdout, stderr } = await promisify(execFile)(HAPROXY, ['-c', '-f', file]);
     return { code: 0, output: stdout + stderr };

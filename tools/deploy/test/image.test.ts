@@ -3,7 +3,7 @@
 // PostgreSQL database and the Redis server. What the image adds beyond this: the Node binary of
 // node:26-bookworm-slim instead of this machine's, and node_modules from `npm install --omit=dev`
 // instead of links to the workspace's own copies of the same versions (docs/deploy.md).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmod, cp, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,13 +12,30 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerDatabase, type ServerDatabase } from '@switchyard/persistence/testing';
 import { SHUTDOWN_MARGIN_MS, loadConfig } from '@switchyard/runtime';
 import { freePort, waitReady } from '@switchyard/testing';
-import { APPS, buildApp, type AppName, type BuildResult } from '../src/build-app.js';
+import { APPS, WORKSPACE, buildApp, type AppName, type BuildResult } from '../src/build-app.js';
 import { runtimeStage } from '../src/dockerfile.js';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const stage = runtimeStage();
-const asRoot = process.getuid?.() === 0;
 const [uid, gid] = (stage.user ?? '').split(':').map(Number);
+/**
+ * As root (CI), the app runs as the image's USER, which must then be able to read the
+ * workspace's node_modules that the layout links to: a checkout under a 0700 folder would stop
+ * it. Then, and when not root, it runs as this process's user, and the test says which.
+ */
+const dropTo = (() => {
+  if (process.getuid?.() !== 0 || !Number.isInteger(uid) || !Number.isInteger(gid))
+    return undefined;
+  const probe = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `require('fs').accessSync(${JSON.stringify(path.join(WORKSPACE, 'node_modules', 'fastify', 'package.json'))})`,
+    ],
+    { uid: uid!, gid: gid!, stdio: 'ignore' },
+  );
+  return probe.status === 0 ? { uid: uid!, gid: gid! } : undefined;
+})();
 
 interface Running {
   readonly child: ChildProcess;
@@ -32,7 +49,7 @@ function run(command: readonly string[], cwd: string, env: Record<string, string
     cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...(asRoot ? { uid: uid!, gid: gid! } : {}),
+    ...(dropTo ?? {}),
   });
   const output: string[] = [];
   child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
@@ -175,12 +192,17 @@ describe.each(APPS)('the image of %s, run as its Dockerfile says', (app) => {
     expect(bundle).toMatch(/\bfrom\s*["']fastify["']|\bfrom\s*["']express["']/);
   });
 
-  it(`runs as the image's USER ${stage.user ?? '(none)'} when the test runs as root`, () => {
-    const status = readFileSync(`/proc/${app$.child.pid}/status`, 'utf8');
-    const realUid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
-    expect(realUid).toBe(asRoot ? uid : process.getuid?.());
-    if (asRoot) expect(realUid).not.toBe(0);
-  });
+  it(
+    dropTo
+      ? `runs as the image's USER ${stage.user ?? ''}, not root`
+      : `runs as this process's user (uid ${process.getuid?.()}): the image's USER needs root here, and read access to the workspace`,
+    () => {
+      const status = readFileSync(`/proc/${app$.child.pid}/status`, 'utf8');
+      const realUid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
+      expect(realUid).toBe(dropTo ? dropTo.uid : process.getuid?.());
+      if (dropTo) expect(realUid).not.toBe(0);
+    },
+  );
 
   it('answers /ready with 200', async () => {
     const response = await fetch(`${base}/ready`);
