@@ -33,6 +33,8 @@ export interface ServerStat {
   readonly current: number;
   /** Sessions it has had in all. */
   readonly total: number;
+  /** The last check's outcome: `L7OK`, `L7STS` (a status other than 200), `L4CON` (refused), … */
+  readonly check: string;
 }
 
 /** `show stat` of one backend, its servers only (not the BACKEND row). */
@@ -41,7 +43,14 @@ export async function serverStats(socketPath: string, backend: string): Promise<
   const [header, ...rows] = text.trim().split('\n');
   const columns = (header ?? '').replace(/^# /, '').split(',');
   const at = (name: string) => columns.indexOf(name);
-  const [px, sv, status, scur, stot] = ['pxname', 'svname', 'status', 'scur', 'stot'].map(at);
+  const [px, sv, status, scur, stot, check] = [
+    'pxname',
+    'svname',
+    'status',
+    'scur',
+    'stot',
+    'check_status',
+  ].map(at);
   return rows
     .map((row) => row.split(','))
     .filter((f) => f[px!] === backend && f[sv!] !== 'BACKEND' && f[sv!] !== 'FRONTEND')
@@ -50,5 +59,6 @@ export async function serverStats(socketPath: string, backend: string): Promise<
       status: f[status!]!,
       current: Number(f[scur!]),
       total: Number(f[stot!]),
+      check: (f[check!] ?? '').replace(/^\* /, ''),
     }));
 }

@@ -72,8 +72,12 @@ export function haproxyConfig(input: HaproxyConfigInput): string {
     '  timeout http-keep-alive 5s',
     '  timeout queue 5s',
     // A connection an instance refuses (it stopped listening, or is gone) is tried again, on
-    // another instance: nothing was sent, so this is safe for a POST too.
+    // another instance: nothing was sent, so this is safe for a POST too. So is a request that
+    // got no byte back (`empty-response`: a kept-alive connection the instance closed as the
+    // request went out, or the instance died), except a POST or PATCH without an
+    // Idempotency-Key, which the instance may have carried out (see the backend's rule).
     '  retries 3',
+    '  retry-on conn-failure empty-response',
     '  option redispatch 1',
     '',
     'frontend balancer',
@@ -86,6 +90,7 @@ export function haproxyConfig(input: HaproxyConfigInput): string {
     // Round robin: the requests here are short and alike, and WebSockets stay where they were
     // accepted; leastconn would suit long-lived connections of uneven length.
     '  balance roundrobin',
+    '  http-request disable-l7-retry if { method POST PATCH } !{ req.hdr(idempotency-key) -m found }',
     '  option httpchk GET /ready',
     '  http-check expect status 200',
     // Which instance answered, so that a test or a person can see the spread.
