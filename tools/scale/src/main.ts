@@ -74,7 +74,9 @@ const scaled = await startScaled({
 });
 
 console.log(`${app}: ${instances} instance(s) behind HAProxy`);
-console.log(`  balancer   ${scaled.url}   (try ${scaled.url}/ready, Swagger UI at ${scaled.url}/docs)`);
+console.log(
+  `  balancer   ${scaled.url}   (try ${scaled.url}/ready, Swagger UI at ${scaled.url}/docs)`,
+);
 for (const i of scaled.instances) console.log(`  ${i.name.padEnd(10)} ${i.url}`);
 if (scaled.statsUrl) console.log(`  stats      ${scaled.statsUrl}`);
 console.log(`  database   ${scaled.databaseUrl} (dropped on exit)`);

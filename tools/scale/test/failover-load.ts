@@ -44,20 +44,36 @@ const MAX_BODY = 64 * 1024;
 const RETRIES = 20;
 const RETRY_WINDOW_MS = 4_000;
 
-function send(agent: Agent, url: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+function send(
+  agent: Agent,
+  url: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, { method: body ? 'POST' : 'GET', agent, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        if (text.length < MAX_BODY) text += chunk;
-      });
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, servedBy: res.headers['x-served-by'] as string | undefined, body: text }),
-      );
-      res.on('error', reject);
-    });
-    req.setTimeout(10_000, () => req.destroy(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })));
+    const req = request(
+      `${url}${path}`,
+      { method: body ? 'POST' : 'GET', agent, headers },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (text.length < MAX_BODY) text += chunk;
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            servedBy: res.headers['x-served-by'] as string | undefined,
+            body: text,
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(10_000, () =>
+      req.destroy(Object.assign(new Error('no answer'), { code: 'ETIMEDOUT' })),
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -94,7 +110,11 @@ export async function runFailoverLoad(options: {
       if (answer.servedBy) servedBy[answer.servedBy] = (servedBy[answer.servedBy] ?? 0) + 1;
       return answer;
     } catch (error) {
-      return { status: 0, servedBy: undefined, body: (error as NodeJS.ErrnoException).code ?? String(error) };
+      return {
+        status: 0,
+        servedBy: undefined,
+        body: (error as NodeJS.ErrnoException).code ?? String(error),
+      };
     } finally {
       inFlight -= 1;
     }
@@ -107,23 +127,33 @@ export async function runFailoverLoad(options: {
       sent += 1;
       if (turn % 2 === 1) {
         const light = await attempt('/v1/bots', auth);
-        if (light.status !== 200) errors[`GET ${failure(light)}`] = (errors[`GET ${failure(light)}`] ?? 0) + 1;
+        if (light.status !== 200)
+          errors[`GET ${failure(light)}`] = (errors[`GET ${failure(light)}`] ?? 0) + 1;
         continue;
       }
       const text = `failover ${randomUUID()}`;
       texts.push(text);
-      const headers = { ...auth, 'content-type': 'application/json', 'idempotency-key': randomUUID() };
+      const headers = {
+        ...auth,
+        'content-type': 'application/json',
+        'idempotency-key': randomUUID(),
+      };
       const body = JSON.stringify({ text });
       let answer = await attempt('/v1/bots/echo/messages', headers, body);
       if (answer.status !== 201) {
         errors[`POST ${failure(answer)}`] = (errors[`POST ${failure(answer)}`] ?? 0) + 1;
         const retryUntil = performance.now() + RETRY_WINDOW_MS;
-        for (let retry = 0; retry < RETRIES && answer.status !== 201 && performance.now() < retryUntil; retry++) {
+        for (
+          let retry = 0;
+          retry < RETRIES && answer.status !== 201 && performance.now() < retryUntil;
+          retry++
+        ) {
           await sleep(100);
           answer = await attempt('/v1/bots/echo/messages', headers, body);
         }
         if (answer.status === 201) recovered += 1;
-        else if (answer.status === 409 && answer.body.includes('SWY_ERR_IDEMPOTENCY_KEY_IN_USE')) stuckKeys += 1;
+        else if (answer.status === 409 && answer.body.includes('SWY_ERR_IDEMPOTENCY_KEY_IN_USE'))
+          stuckKeys += 1;
       }
       if (answer.status === 201) {
         const parsed = JSON.parse(answer.body) as { message: { id: string; text: string } };
@@ -140,7 +170,18 @@ export async function runFailoverLoad(options: {
   await Promise.all([...clients.map(worker), event]);
   agent.destroy();
   const errorCount = Object.values(errors).reduce((a, b) => a + b, 0);
-  return { sent, errors, errorCount, inFlightAtEvent, acknowledged, recovered, stuckKeys, unanswered, texts, servedBy };
+  return {
+    sent,
+    errors,
+    errorCount,
+    inFlightAtEvent,
+    acknowledged,
+    recovered,
+    stuckKeys,
+    unanswered,
+    texts,
+    servedBy,
+  };
 }
 
 export interface Stored {

@@ -1,40 +1,12 @@
-// What the balancer suites share: the PostgreSQL target whose databases the instances can open
-// by URL, the contract's config turned into the instances' environment, and the guard against
-// a bug's 500 in any instance's output.
+// What the balancer suites share: an app under test that is several instances behind HAProxy
+// on the PostgreSQL server, kept running after the contract's own cases so that the
+// cross-instance and failover cases use the same instances; and the guard against a bug's 500.
 import { createServerDatabase, databaseTargets } from '@switchyard/persistence/testing';
 import { openDatabase, type Database } from '@switchyard/persistence';
-import type { DatabaseTarget } from '@switchyard/persistence/testing';
+import type { DatabaseTarget, ServerDatabase } from '@switchyard/persistence/testing';
 import type { AppUnderTest } from '@switchyard/testing';
 import { afterEach, expect } from 'vitest';
 import { startScaled, type ScalableAppName, type Scaled } from '../src/index.js';
-
-const urls = new WeakMap<Database, string>();
-
-/**
- * The PostgreSQL server target, whose every database remembers its URL for the instances (the
- * embedded PGlite belongs to one process, so the balancer suites run on the server only; with
- * CI=true an unreachable server fails them).
- */
-export async function postgresTarget(): Promise<DatabaseTarget> {
-  const postgres = (await databaseTargets()).find((t) => t.kind === 'postgres')!;
-  return {
-    kind: 'postgres',
-    skipReason: postgres.skipReason,
-    async open() {
-      const created = await createServerDatabase();
-      const db = await openDatabase({ url: created.url, poolSize: 3 });
-      const wrapped: Database = {
-        ...db,
-        async close() {
-          await db.close();
-          await created.drop();
-        },
-      };
-      urls.set(wrapped, created.url);
-      return wrapped;
-    },
-  };
-}
 
 /** A config object back into the environment variables it was loaded from. */
 export function configEnv(config: Record<string, unknown>): Record<string, string> {
@@ -57,12 +29,25 @@ export function internalErrors(scaled: Scaled | undefined): string[] {
   );
 }
 
+export interface Balanced extends AppUnderTest {
+  /** The PostgreSQL target whose databases the instances open by URL (PGlite is one process's). */
+  readonly target: DatabaseTarget;
+  /** The running environment, once the contract's beforeAll has started it. */
+  scaled(): Scaled;
+  /** Stops HAProxy and the instances and drops the database: the enclosing describe's afterAll. */
+  closeAll(): Promise<void>;
+}
+
 /**
- * An app under test that is `instances` processes of `app` behind HAProxy, on the database the
- * contract opened: the contract's cases run against the balancer's URL. A case during which an
- * instance logs a SWY_ERR_INTERNAL fails, as failOnInternalErrors does in process.
+ * `instances` processes of `app` behind HAProxy, started with the contract's config on the
+ * database the contract opened. The contract's close() leaves them running (and the database
+ * in place) for the cases after it; closeAll() ends them. A case during which an instance logs
+ * a SWY_ERR_INTERNAL fails, as failOnInternalErrors does in process.
  */
-export function balanced(app: ScalableAppName, instances = 3): AppUnderTest {
+export async function balanced(app: ScalableAppName, instances = 3): Promise<Balanced> {
+  const postgres = (await databaseTargets()).find((t) => t.kind === 'postgres')!;
+  const urls = new WeakMap<Database, string>();
+  const created: ServerDatabase[] = [];
   let current: Scaled | undefined;
   let seen = 0;
   afterEach(() => {
@@ -73,18 +58,37 @@ export function balanced(app: ScalableAppName, instances = 3): AppUnderTest {
   });
   return {
     name: `${app} behind HAProxy`,
+    target: {
+      kind: 'postgres',
+      skipReason: postgres.skipReason,
+      async open() {
+        const database = await createServerDatabase();
+        created.push(database);
+        const db = await openDatabase({ url: database.url, poolSize: 3 });
+        urls.set(db, database.url);
+        return db;
+      },
+    },
     async start({ config, db }) {
       const databaseUrl = urls.get(db);
-      if (!databaseUrl) throw new Error('the balanced app needs a database from postgresTarget()');
+      if (!databaseUrl) throw new Error('the balanced app needs a database from its own target');
       current = await startScaled({
         app,
         instances,
         databaseUrl,
-        env: { ...configEnv(config), LOG_LEVEL: 'error' },
+        // info: the access lines carry the client's address (the TRUST_PROXY cases read them).
+        env: { ...configEnv(config), LOG_LEVEL: 'info' },
       });
       seen = 0;
-      const scaled = current;
-      return { url: scaled.url, close: () => scaled.close() };
+      return { url: current.url, close: async () => undefined };
+    },
+    scaled() {
+      if (!current) throw new Error(`${app}: the environment has not started`);
+      return current;
+    },
+    async closeAll() {
+      await current?.close();
+      for (const database of created.splice(0)) await database.drop();
     },
   };
 }

@@ -42,9 +42,7 @@ export const BACKEND = 'app';
  */
 export function haproxyConfig(input: HaproxyConfigInput): string {
   const { check } = input;
-  const servers = input.servers.map(
-    (s) => `  server ${s.name} 127.0.0.1:${s.port} check`,
-  );
+  const servers = input.servers.map((s) => `  server ${s.name} 127.0.0.1:${s.port} check`);
   const stats =
     input.statsPort === undefined
       ? []

@@ -17,7 +17,7 @@ import {
   type SpawnedApp,
 } from '@switchyard/testing';
 import { Redis } from 'ioredis';
-import { serverStats, type ServerStat } from './admin-socket.js';
+import { adminCommand, serverStats, type ServerStat } from './admin-socket.js';
 import { SCALABLE_APPS, type ScalableAppName } from './apps.js';
 import { BACKEND, haproxyConfig, type HealthCheck } from './haproxy-config.js';
 
@@ -87,6 +87,11 @@ export interface Scaled {
   stats(): Promise<ServerStat[]>;
   /** Polls `show stat` until `name`'s status starts with `status`; returns the ms it took. */
   waitForStatus(name: string, status: 'UP' | 'DOWN', timeoutMs?: number): Promise<number>;
+  /**
+   * Takes an instance out of rotation (HAProxy's `maint` state; it keeps running) or puts it
+   * back (`ready`, then its checks must pass again).
+   */
+  setInRotation(name: string, inRotation: boolean): Promise<void>;
   /** Sends a signal to one instance and resolves with its exit (SIGTERM: a graceful drain). */
   signal(name: string, signal: NodeJS.Signals): Promise<Exit>;
   /** Starts a stopped instance again on its port and waits for its /ready. */
@@ -130,7 +135,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Starts the database, the instances and HAProxy; on any failure stops what it started. */
 export async function startScaled(options: ScaleOptions): Promise<Scaled> {
   const count = checkInstances(options.instances ?? DEFAULT_INSTANCES);
-  const app = typeof options.app === 'string' ? SCALABLE_APPS[options.app] : options.app;
+  const app: AppProcess =
+    typeof options.app === 'string' ? SCALABLE_APPS[options.app] : options.app;
   const check = options.check ?? TEST_CHECK;
   const cleanups: Array<() => Promise<void>> = [];
   const cleanUp = async () => {
@@ -149,9 +155,7 @@ export async function startScaled(options: ScaleOptions): Promise<Scaled> {
     await migrated.close();
 
     const redisUrl = options.redisUrl === undefined ? REDIS_URL : options.redisUrl;
-    const redisKeyPrefix = redisUrl
-      ? `swy-scale:${randomBytes(4).toString('hex')}:`
-      : undefined;
+    const redisKeyPrefix = redisUrl ? `swy-scale:${randomBytes(4).toString('hex')}:` : undefined;
     if (redisUrl && redisKeyPrefix) cleanups.push(() => deleteKeys(redisUrl, redisKeyPrefix));
 
     const env: Record<string, string> = {
@@ -257,6 +261,15 @@ export async function startScaled(options: ScaleOptions): Promise<Scaled> {
       haproxyPid: haproxy.child.pid!,
       stats,
       waitForStatus,
+      async setInRotation(name, inRotation) {
+        find(name);
+        const answer = await adminCommand(
+          adminSocket,
+          `set server ${BACKEND}/${name} state ${inRotation ? 'ready' : 'maint'}`,
+        );
+        if (answer.trim() !== '') throw new Error(`set server ${name}: ${answer.trim()}`);
+        if (inRotation) await waitForStatus(name, 'UP');
+      },
       async signal(name, signal) {
         const instance = find(name);
         const running = instance.process;
