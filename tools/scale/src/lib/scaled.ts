@@ -25,10 +25,10 @@ import { BACKEND, haproxyConfig, type HealthCheck } from './haproxy-config.js';
 export const MIN_INSTANCES = 1;
 export const MAX_INSTANCES = 8;
 export const DEFAULT_INSTANCES = 3;
-/** Checks for tests: an instance is out within about 2 × 200 ms of failing its /ready. */
-export const TEST_CHECK: HealthCheck = { intervalMs: 200, fall: 2, rise: 2 };
+/** Checks for tests: an instance that refuses is out within about 2 × 200 ms; a slow /ready has 2 s. */
+export const TEST_CHECK: HealthCheck = { intervalMs: 200, fall: 2, rise: 2, timeoutMs: 2_000 };
 /** Checks for people: HAProxy's own default interval (2 s), 3 to fall, 2 to rise. */
-export const DEFAULT_CHECK: HealthCheck = { intervalMs: 2_000, fall: 3, rise: 2 };
+export const DEFAULT_CHECK: HealthCheck = { intervalMs: 2_000, fall: 3, rise: 2, timeoutMs: 2_000 };
 export const HAPROXY = process.env['HAPROXY_BIN'] ?? '/usr/sbin/haproxy';
 const ADMIN_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
