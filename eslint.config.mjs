@@ -124,7 +124,8 @@ export default defineConfig(
             },
             {
               sourceTag: 'type:tool',
-              // Tools drive the apps (benchmarks start them), so they may import them.
+              // Tools drive the apps (benchmarks start them), so they may import them; tools/scale
+              // runs the e2e suites through its balancer, so tools may import those too.
               onlyDependOnLibsWithTags: [
                 ...allLayers,
                 'type:app',
@@ -132,6 +133,7 @@ export default defineConfig(
                 'type:upstream',
                 'type:tool',
                 'type:data',
+                'type:e2e',
               ],
             },
           ],

@@ -1,5 +1,8 @@
 // The suites every app runs (test/ runs each over every app): one file per concern.
-export { runApiContract, runHttpContractOnPostgres } from './suites/contract.js';
+export { runApiContract } from './suites/contract.js';
+export type { ApiContractOptions } from './suites/contract.js';
+export { reportCases } from './suites/report.js';
+export type { App } from './apps.js';
 export { GATEWAY_MAX_BODY_BYTES, startGateway } from './lambda/gateway.js';
 export type { LambdaHandle, PayloadVersion, RunningGateway } from './lambda/gateway.js';
 export { lambdaSubject } from './lambda/subjects.js';
