@@ -10,3 +10,5 @@ export type { RouteCounts, ShadowOutcome, ShadowSnapshot } from './shadow/counte
 export { compareAnswers, COMPARED_HEADERS, VOLATILE_KEYS } from './shadow/compare.js';
 export type { Answer, Difference } from './shadow/compare.js';
 export type { Shadow, ShadowOptions } from './shadow/shadow.js';
+export { formatReport, ShadowLogReader } from './shadow/report.js';
+export type { ReportRow, ShadowReport } from './shadow/report.js';
