@@ -28,6 +28,7 @@ import { fanout } from './scenarios/fanout.js';
 import { nodeVersions } from './scenarios/node-versions.js';
 import { startup } from './scenarios/startup.js';
 import { scanScenario } from './scenarios/scan.js';
+import { shadow } from './scenarios/shadow.js';
 import { threadpool } from './scenarios/threadpool.js';
 import { throughput } from './scenarios/throughput.js';
 
@@ -41,6 +42,7 @@ export const scenarios: readonly Scenario[] = [
   nodeVersions,
   threadpool,
   scanScenario,
+  shadow,
 ];
 
 const USAGE = `Usage: node --import tsx --conditions=@switchyard/source tools/bench/src/main.ts [flags]

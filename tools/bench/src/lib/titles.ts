@@ -9,4 +9,5 @@ export const scenarioTitles = {
   node: '7. Node versions: the same servers on Node 20 to 26',
   threadpool: '8. Thread-pool sweep: log-ins by UV_THREADPOOL_SIZE (seed 004, the Node way)',
   scan: '9. Scanner: switchyard-migrate scan on a generated 50,000-line app',
+  shadow: '10. Shadow traffic: what comparing every read costs the client',
 } as const;
