@@ -24,7 +24,7 @@ if (
 }
 const [file] = positionals as [string];
 const input = file === '-' ? process.stdin : createReadStream(file);
-input.on('error', (error) => {
+input.on('error', (error: Error) => {
   process.stderr.write(`shadow-report: ${error.message}\n`);
   process.exit(1);
 });
