@@ -8,7 +8,7 @@ import type { RouteGroup } from '@switchyard/api-spec';
 import { buildApp, serve, type BuildAppOptions, type RunningServer } from '@switchyard/fastify-api';
 import { ConfigError } from '@switchyard/runtime';
 import { contractConfig, startUpstream, type RunningUpstream } from '@switchyard/testing';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
 import type { RequestHandler } from 'express';
 import { pino } from 'pino';
 import request from 'supertest';
@@ -93,7 +93,7 @@ function fastifySide(
 }
 
 /** The Fastify side with GET /v1/bots replaced by `handler` (the rest of bots is not needed). */
-function withBotList(handler: Parameters<FastifyInstance['get']>[1]) {
+function withBotList(handler: RouteHandlerMethod) {
   return fastifySide(
     (app) => {
       app.get('/v1/bots', handler);

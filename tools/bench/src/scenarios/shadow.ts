@@ -49,13 +49,13 @@ export const shadow: Scenario = {
       Promise.all([
         (async () => {
           const dir = await context.dataDirs.copy();
-          return spawnProc('bridge, shadow off', 'tools/bench/src/shadow/bridge.ts', {
+          return spawnProc('bridge, shadow off', 'tools/bench/src/shadow/bridge.mjs', {
             ...env({ PGLITE_DATA_DIR: dir }),
           });
         })(),
         (async () => {
           const dir = await context.dataDirs.copy();
-          return spawnProc('bridge, shadow on', 'tools/bench/src/shadow/bridge.ts', {
+          return spawnProc('bridge, shadow on', 'tools/bench/src/shadow/bridge.mjs', {
             ...env({ PGLITE_DATA_DIR: dir, SHADOW_GROUPS: 'bots,conversations' }),
           });
         })(),
@@ -153,7 +153,7 @@ export const shadow: Scenario = {
       const section: Section = {
         id: 'shadow',
         title: shadow.title,
-        method: `Two bridge processes (\`tools/bench/src/shadow/bridge.ts\`: apps/bridge-api with only health and docs moved, so that bots and conversations are Express's and can be shadowed), each on its own copy of one PGlite data dir, with the bench's shared settings; one has SHADOW_GROUPS=bots,conversations (the defaults otherwise: every request sampled, 16 in flight, 2 s). Both answer GET /v1/bots for one signed-in user, with autocannon in its own process, taking turns round by round (off then on, then on then off). Two loads: a steady ${RATE} requests/s, which both carry with room to spare, where the p99 shows what the shadow adds to a response's path; and scenario 3's light-route load, 100 connections as fast as the bridge answers, where each shadowed request's second run competes for the same CPU.`,
+        method: `Two bridge processes (\`tools/bench/src/shadow/bridge.mjs\`: apps/bridge-api with only health and docs moved, so that bots and conversations are Express's and can be shadowed), each from its build output (as the other apps are) on its own copy of one PGlite data dir, with the bench's shared settings; one has SHADOW_GROUPS=bots,conversations (the defaults otherwise: every request sampled, 16 in flight, 2 s). Both answer GET /v1/bots for one signed-in user, with autocannon in its own process, taking turns round by round (off then on, then on then off). Two loads: a steady ${RATE} requests/s, which both carry with room to spare, where the p99 shows what the shadow adds to a response's path; and scenario 3's light-route load, 100 connections as fast as the bridge answers, where each shadowed request's second run competes for the same CPU.`,
         tables: tables.join('\n'),
         charts: [
           {
