@@ -48,7 +48,7 @@ interface Ticket {
   /** Express's body as sent (onSend); unset when it was too long or not a string or buffer. */
   body?: string;
   /** Why Express's answer cannot be compared, when it cannot. */
-  unusable?: 'too-large' | 'not-text';
+  unusable?: 'too-large' | 'not-text' | 'not-sent';
 }
 
 /** Request headers that belong to the client's connection or body, not to the request. */
@@ -296,6 +296,8 @@ export function shadowPlugin(plan: ShadowPlan, db: Database, options: ShadowOpti
         };
         if (ticket.route.method !== 'HEAD' && ticket.body === undefined)
           ticket.unusable ??= 'not-text';
+        // The client went away before the whole answer was written: nothing whole to compare.
+        if (!reply.raw.writableFinished) ticket.unusable ??= 'not-sent';
         const requestId = request.id;
         setImmediate(() => dispatch(ticket, express, requestId));
       });
