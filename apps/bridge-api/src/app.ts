@@ -18,6 +18,8 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { pinoHttp } from 'pino-http';
 import { MOVED } from './moved.js';
+import { shadowPlan } from './shadow/plan.js';
+import { shadowPlugin, type ShadowOptions } from './shadow/shadow.js';
 
 export interface BuildBridgeOptions extends Omit<BuildAppOptions, 'routes' | 'mount'> {
   /** The groups Fastify serves natively; MOVED (src/moved.ts) unless a test says otherwise. */
@@ -30,6 +32,8 @@ export interface BuildBridgeOptions extends Omit<BuildAppOptions, 'routes' | 'mo
     readonly before?: RequestHandler[];
     readonly after?: RequestHandler[];
   };
+  /** How the shadow's Fastify side is built (SHADOW_GROUPS); only tests/shadow*.test.ts set it. */
+  readonly shadow?: ShadowOptions;
 }
 
 /**
@@ -105,16 +109,29 @@ function expressSide(
   );
 }
 
-/** Builds the bridge; like buildApp, it never listens. */
+/**
+ * Builds the bridge; like buildApp, it never listens. SHADOW_GROUPS that name a moved group, or
+ * one whose reads cannot be run twice, are a ConfigError here, so the bridge does not start.
+ */
 export function buildBridge({
   moved = MOVED,
   expressExtras,
+  shadow,
   ...options
 }: BuildBridgeOptions): FastifyInstance {
   const notMoved = new Set(routeGroups.filter((g) => !moved.includes(g)));
-  return buildApp({
-    ...options,
-    routes: moved,
-    ...(notMoved.size ? { mount: expressSide(notMoved, expressExtras) } : {}),
-  });
+  const plan = options.config.SHADOW_GROUPS.length ? shadowPlan(options.config, moved) : undefined;
+  const express = notMoved.size ? expressSide(notMoved, expressExtras) : undefined;
+  // The shadow's onRequest hook goes in before Express's, which rewrites request.raw.url.
+  const mount: FastifyPluginAsync | undefined =
+    plan && express
+      ? fp(
+          async (app) => {
+            await app.register(shadowPlugin(plan, options.db, shadow));
+            await app.register(express);
+          },
+          { name: 'bridge-mount', dependencies: ['services'] },
+        )
+      : express;
+  return buildApp({ ...options, routes: moved, ...(mount ? { mount } : {}) });
 }

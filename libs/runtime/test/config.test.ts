@@ -215,4 +215,71 @@ describe('loadConfig', () => {
     ).toThrow(/HEADERS_TIMEOUT_MS: 5001 is longer than REQUEST_TIMEOUT_MS/);
     expect(loadConfig({ ...required, MAX_CONNECTIONS: '0' }).MAX_CONNECTIONS).toBe(0);
   });
+
+  describe('shadow traffic settings (read by the bridge only)', () => {
+    it('are off by default: no group, everything sampled, 16 in flight, 2 s, 1 MiB, 60 s', () => {
+      expect(loadConfig(required)).toMatchObject({
+        SHADOW_GROUPS: [],
+        SHADOW_SAMPLE_RATE: 1,
+        SHADOW_MAX_PENDING: 16,
+        SHADOW_TIMEOUT_MS: 2_000,
+        SHADOW_MAX_BODY_BYTES: 1_048_576,
+        SHADOW_SUMMARY_INTERVAL_MS: 60_000,
+      });
+    });
+
+    it('reads SHADOW_GROUPS as a comma list of group names, and refuses another name or a repeat', () => {
+      expect(
+        loadConfig({ ...required, SHADOW_GROUPS: 'bots, conversations' }).SHADOW_GROUPS,
+      ).toEqual(['bots', 'conversations']);
+      expect(() => loadConfig({ ...required, SHADOW_GROUPS: 'bots,bot' })).toThrow(
+        /SHADOW_GROUPS\.1: must be one of "health", "accounts", "bots"/,
+      );
+      expect(() => loadConfig({ ...required, SHADOW_GROUPS: 'bots,bots' })).toThrow(
+        /SHADOW_GROUPS: must not have duplicate items/,
+      );
+    });
+
+    it('takes SHADOW_SAMPLE_RATE from 0 to 1 with a fraction, and nothing outside or in another form', () => {
+      for (const [raw, value] of [
+        ['0', 0],
+        ['0.25', 0.25],
+        ['1', 1],
+        ['1.0', 1],
+      ] as const) {
+        expect(loadConfig({ ...required, SHADOW_SAMPLE_RATE: raw }).SHADOW_SAMPLE_RATE).toBe(value);
+      }
+      expect(() => loadConfig({ ...required, SHADOW_SAMPLE_RATE: '1.01' })).toThrow(
+        /SHADOW_SAMPLE_RATE: must be <= 1/,
+      );
+      for (const raw of ['-0.1', '.5', '1e-1', '50%', ' 0.5']) {
+        expect(() => loadConfig({ ...required, SHADOW_SAMPLE_RATE: raw }), raw).toThrow(
+          /SHADOW_SAMPLE_RATE: must be a number in plain decimal digits/,
+        );
+      }
+    });
+
+    it('bounds the pending shadows, the timeout, the body kept and the summary interval', () => {
+      const at = (key: string, raw: string) =>
+        loadConfig({ ...required, [key]: raw })[key as 'PORT'];
+      expect(at('SHADOW_MAX_PENDING', '1')).toBe(1);
+      expect(at('SHADOW_MAX_PENDING', '1000')).toBe(1000);
+      expect(at('SHADOW_TIMEOUT_MS', '60000')).toBe(60_000);
+      expect(at('SHADOW_MAX_BODY_BYTES', '1024')).toBe(1024);
+      expect(at('SHADOW_SUMMARY_INTERVAL_MS', '1000')).toBe(1000);
+      for (const [key, raw] of [
+        ['SHADOW_MAX_PENDING', '0'],
+        ['SHADOW_MAX_PENDING', '1001'],
+        ['SHADOW_TIMEOUT_MS', '0'],
+        ['SHADOW_TIMEOUT_MS', '60001'],
+        ['SHADOW_MAX_BODY_BYTES', '1023'],
+        ['SHADOW_MAX_BODY_BYTES', String(16 * 1024 * 1024 + 1)],
+        ['SHADOW_SUMMARY_INTERVAL_MS', '999'],
+      ] as const) {
+        expect(() => loadConfig({ ...required, [key]: raw }), `${key}=${raw}`).toThrow(
+          new RegExp(`${key}: must be`),
+        );
+      }
+    });
+  });
 });

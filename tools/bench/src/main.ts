@@ -29,6 +29,7 @@ import { nodeVersions } from './scenarios/node-versions.js';
 import { startup } from './scenarios/startup.js';
 import { scanScenario } from './scenarios/scan.js';
 import { scale } from './scenarios/scale.js';
+import { shadow } from './scenarios/shadow.js';
 import { threadpool } from './scenarios/threadpool.js';
 import { throughput } from './scenarios/throughput.js';
 
@@ -43,6 +44,7 @@ export const scenarios: readonly Scenario[] = [
   threadpool,
   scanScenario,
   scale,
+  shadow,
 ];
 
 const USAGE = `Usage: node --import tsx --conditions=@switchyard/source tools/bench/src/main.ts [flags]

@@ -10,4 +10,5 @@ export const scenarioTitles = {
   threadpool: '8. Thread-pool sweep: log-ins by UV_THREADPOOL_SIZE (seed 004, the Node way)',
   scan: '9. Scanner: switchyard-migrate scan on a generated 50,000-line app',
   scale: '10. Scale-out: 1, 2 and 3 instances behind HAProxy',
+  shadow: '11. Shadow traffic: what comparing every read costs the client',
 } as const;

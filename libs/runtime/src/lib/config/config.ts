@@ -216,6 +216,46 @@ export const ConfigSchema = Type.Object({
   WS_MAX_SOCKETS_PER_ACCOUNT: Type.Integer({ minimum: 1, maximum: 1000, default: 8 }),
   /** How often each socket is pinged; one that has not answered the last ping is dropped. */
   WS_PING_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 600_000, default: 30_000 }),
+  // Shadow traffic, read by the bridge only (docs/migration-guide.md#prove-a-group): express-api
+  // and fastify-api accept these and ignore them, because all three read one schema.
+  /**
+   * Comma list of route groups whose reads (GET, HEAD) the bridge also runs through Fastify's
+   * routes, off the response path, and compares. Empty: no shadow. The bridge refuses at
+   * start-up a group it has moved and one without read-only routes to compare.
+   */
+  SHADOW_GROUPS: Type.Array(
+    Type.Union([
+      Type.Literal('health'),
+      Type.Literal('accounts'),
+      Type.Literal('bots'),
+      Type.Literal('stream'),
+      Type.Literal('conversations'),
+      Type.Literal('proxy'),
+      Type.Literal('docs'),
+    ]),
+    { uniqueItems: true, maxItems: 7, default: [] },
+  ),
+  /** Share of the shadowable requests that are shadowed, 0 to 1 (0.25: one in four). */
+  SHADOW_SAMPLE_RATE: Type.Number({ minimum: 0, maximum: 1, default: 1 }),
+  /** Shadow requests in flight at once, per process; one more is dropped and counted. */
+  SHADOW_MAX_PENDING: Type.Integer({ minimum: 1, maximum: 1000, default: 16 }),
+  /** How long a shadow request may take before it is aborted and counted as a shadow error. */
+  SHADOW_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 60_000, default: 2_000 }),
+  /**
+   * Largest response body, in bytes, that is kept for a comparison: a longer answer from
+   * Express is not shadowed (dropped), a longer one from Fastify is a shadow error.
+   */
+  SHADOW_MAX_BODY_BYTES: Type.Integer({
+    minimum: 1024,
+    maximum: 16 * 1024 * 1024,
+    default: 1_048_576,
+  }),
+  /** How often the bridge logs its shadow counters ("shadow summary"), and once at shutdown. */
+  SHADOW_SUMMARY_INTERVAL_MS: Type.Integer({
+    minimum: 1_000,
+    maximum: 86_400_000,
+    default: 60_000,
+  }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -226,6 +266,9 @@ export class ConfigError extends Error {
 /** Plain decimal integers: no exponent, sign, spaces, leading zeros, hex or fraction. */
 const DECIMAL = /^(0|[1-9][0-9]*)$/;
 const SIGNED_DECIMAL = /^-?(0|[1-9][0-9]*)$/;
+/** The same with a fraction, for a Number setting (SHADOW_SAMPLE_RATE): `0.25`, `1`, `1.0`. */
+const FRACTION = /^(0|[1-9][0-9]*)(\.[0-9]+)?$/;
+const SIGNED_FRACTION = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 
 /**
  * Turns one variable's text into the value its schema expects, strictly: `3e3`, `1e2`, `0x10`,
@@ -237,12 +280,20 @@ function parseValue(schema: TSchema, raw: string): { value: unknown } | { proble
     // TypeBox 1.x types a schema's kind, not its options, so the bound is looked up as a key.
     const minimum = 'minimum' in schema ? schema.minimum : undefined;
     const negatives = typeof minimum !== 'number' || minimum < 0;
-    if (!(negatives ? SIGNED_DECIMAL : DECIMAL).test(raw)) {
-      return {
-        problem: `must be a whole number in plain decimal digits (got ${JSON.stringify(raw)})`,
-      };
+    if (Type.IsInteger(schema)) {
+      if (!(negatives ? SIGNED_DECIMAL : DECIMAL).test(raw)) {
+        return {
+          problem: `must be a whole number in plain decimal digits (got ${JSON.stringify(raw)})`,
+        };
+      }
+    } else if (!(negatives ? SIGNED_FRACTION : FRACTION).test(raw)) {
+      return { problem: `must be a number in plain decimal digits (got ${JSON.stringify(raw)})` };
     }
     return { value: Number(raw) };
+  }
+  if (Type.IsArray(schema)) {
+    // A comma list (SHADOW_GROUPS=bots,conversations); blanks around a name are not part of it.
+    return { value: raw.split(',').map((item) => item.trim()) };
   }
   if (Type.IsBoolean(schema)) {
     if (raw === 'true') return { value: true };
