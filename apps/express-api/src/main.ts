@@ -8,6 +8,7 @@ import {
   logIdlePoolError,
   pgliteDataDir,
   runPrimary,
+  shutdownBudgetMs,
 } from '@switchyard/runtime';
 import { openDatabase } from '@switchyard/persistence';
 import { createLogger } from './logger.js';
@@ -57,7 +58,7 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   stopping = true;
   logger.info({ signal }, 'Shutting down');
   // Should something keep the loop alive past the shutdown budget, do not hang forever.
-  setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS + 5_000).unref();
+  setTimeout(() => process.exit(1), shutdownBudgetMs(config)).unref();
   try {
     await running.close();
     await db.close();

@@ -56,7 +56,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // #region guide:close
   let closed: Promise<void> | undefined;
   function close(): Promise<void> {
-    closed ??= new Promise<void>((resolve) => {
+    // /ready answers 503 for SHUTDOWN_DRAIN_MS while everything else is served as before: a
+    // balancer's health checks take the instance out before it stops listening.
+    closed ??= app.locals.context.services.readiness
+      .drain(config.SHUTDOWN_DRAIN_MS)
+      .then(() => stop());
+    return closed;
+  }
+  function stop(): Promise<void> {
+    return new Promise<void>((resolve) => {
       // In-flight requests still end, idle keep-alive sockets go now, busy ones after their
       // response (Node's server.close); WebSockets are not HTTP requests and are closed here.
       // Past SHUTDOWN_TIMEOUT_MS whatever is left is dropped.
@@ -81,7 +89,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       limits.closeUnfinished();
       streams.closeAll(1001, 'Server shutting down');
     });
-    return closed;
   }
   // #endregion guide:close
 

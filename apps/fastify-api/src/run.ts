@@ -8,6 +8,7 @@ import {
   logIdlePoolError,
   pgliteDataDir,
   runPrimary,
+  shutdownBudgetMs,
   type Config,
 } from '@switchyard/runtime';
 import { openDatabase, type Database } from '@switchyard/persistence';
@@ -65,7 +66,7 @@ export async function runMain(
   let signalled: NodeJS.Signals | undefined;
   const grace = closeWithGrace(
     {
-      delay: config.SHUTDOWN_TIMEOUT_MS + 5_000,
+      delay: shutdownBudgetMs(config),
       logger: { error: (message) => log.error(message) },
       skip: worker ? ['SIGINT', 'SIGTERM'] : [],
     },

@@ -62,14 +62,17 @@ export async function serve(app: FastifyInstance, config: Config): Promise<Runni
   // timeout, a 72 s keep-alive); buildApp passes the check interval when it creates the server.
   const limits = applyServerLimits(app.server, config);
   const keepAlive = keepAliveDrain(app.server);
-  function close(): Promise<void> {
+  async function close(): Promise<void> {
+    // /ready answers 503 for SHUTDOWN_DRAIN_MS while everything else is served as before: a
+    // balancer's health checks take the instance out before it stops listening.
+    await app.services.readiness.drain(config.SHUTDOWN_DRAIN_MS);
     // Responses from now on, those in flight included, close their connection once sent:
     // Fastify marks only the requests that arrive while closing, and keeps the others alive
     // for the keep-alive timeout (KEEP_ALIVE_TIMEOUT_MS; Fastify's own is 72 s).
     keepAlive.drain();
     // A body still arriving would hold app.close() until the deadline.
     limits.closeUnfinished();
-    return shutdown(app, config.SHUTDOWN_TIMEOUT_MS);
+    await shutdown(app, config.SHUTDOWN_TIMEOUT_MS);
   }
   let closing: Promise<void> | undefined;
   return {

@@ -27,6 +27,7 @@ export type { FaultProfile } from './suites/upstream-faults.js';
 export { runUpstreamBoundsSuite } from './suites/upstream-bounds.js';
 export { runDatabaseOutageSuite } from './suites/database-outage.js';
 export { runShutdownSuite } from './suites/shutdown.js';
+export { runDrainSuite } from './suites/drain.js';
 export { runSecurityHeadersSuite } from './suites/security-headers.js';
 export { runAgreedBehaviourSuite } from './suites/agreed-behaviour.js';
 export { runClientGoneSuite } from './suites/client-gone.js';

@@ -6,6 +6,7 @@ export { IDLE_POOL_ERROR_MESSAGE, logIdlePoolError } from './lib/logging/pool-er
 export type { WarnLogger } from './lib/logging/pool-error.js';
 export {
   SHUTDOWN_MARGIN_MS,
+  shutdownBudgetMs,
   isClusterPrimary,
   isClusterWorker,
   jsonLineLogger,

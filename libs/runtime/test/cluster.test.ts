@@ -85,7 +85,7 @@ describe('runPrimary (WEB_CONCURRENCY=2)', () => {
       result = await run({ FIXTURE_MODE: 'hang', SHUTDOWN_TIMEOUT_MS: '0' }, 'SIGTERM');
     });
 
-    it('kills it SHUTDOWN_TIMEOUT_MS + 5 s after the signal and exits 1', () => {
+    it('kills it shutdownBudgetMs (drain + SHUTDOWN_TIMEOUT_MS + 5 s) after the signal and exits 1', () => {
       expect(result.code, result.output).toBe(1);
       expect(result.output).toContain('killing them');
       expect(result.tookMs).toBeGreaterThanOrEqual(5_000);

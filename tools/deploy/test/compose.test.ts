@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { apiRoutes } from '@switchyard/api-spec';
-import { ConfigSchema, SHUTDOWN_MARGIN_MS, loadConfig } from '@switchyard/runtime';
+import { ConfigSchema, loadConfig, shutdownBudgetMs } from '@switchyard/runtime';
 import { APPS } from '../src/build-app.js';
 import { runtimeStage } from '../src/dockerfile.js';
 import {
@@ -100,7 +100,7 @@ describe('compose.yaml', () => {
     });
 
     it('gives SIGTERM at least SHUTDOWN_TIMEOUT_MS plus the margin before SIGKILL', () => {
-      const budget = loadConfig(env).SHUTDOWN_TIMEOUT_MS + SHUTDOWN_MARGIN_MS;
+      const budget = shutdownBudgetMs(loadConfig(env));
       expect(durationMs(service.stop_grace_period ?? '10s')).toBeGreaterThanOrEqual(budget);
     });
   });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerDatabase, type ServerDatabase } from '@switchyard/persistence/testing';
-import { SHUTDOWN_MARGIN_MS, loadConfig } from '@switchyard/runtime';
+import { loadConfig, shutdownBudgetMs } from '@switchyard/runtime';
 import { freePort, waitReady } from '@switchyard/testing';
 import { APPS, WORKSPACE, buildApp, type AppName, type BuildResult } from '../src/build-app.js';
 import { runtimeStage } from '../src/dockerfile.js';
@@ -238,7 +238,7 @@ describe.each(APPS)('the image of %s, run as its Dockerfile says', (app) => {
   });
 
   it('exits with 0 on its STOPSIGNAL within SHUTDOWN_TIMEOUT_MS plus the margin, having written nothing to its files', async () => {
-    const budget = loadConfig(env).SHUTDOWN_TIMEOUT_MS + SHUTDOWN_MARGIN_MS;
+    const budget = shutdownBudgetMs(loadConfig(env));
     app$.child.kill(stage.stopSignal as NodeJS.Signals);
     const outcome = await Promise.race([
       app$.exit,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiRoutes } from '@switchyard/api-spec';
-import { ConfigSchema, SHUTDOWN_MARGIN_MS, loadConfig } from '@switchyard/runtime';
+import { ConfigSchema, loadConfig, shutdownBudgetMs } from '@switchyard/runtime';
 import { APPS } from '../src/build-app.js';
 import { runtimeStage } from '../src/dockerfile.js';
 import { containerEnvironment, readK8s, type K8sObject } from '../src/manifests.js';
@@ -45,12 +45,13 @@ function preStopSeconds(container: Container): number {
 
 /**
  * Milliseconds by which the pod's grace period falls short of its preStop sleep plus the
- * shutdown budget (SHUTDOWN_TIMEOUT_MS + SHUTDOWN_MARGIN_MS): 0 when it covers them.
+ * shutdown budget (shutdownBudgetMs: SHUTDOWN_DRAIN_MS + SHUTDOWN_TIMEOUT_MS + SHUTDOWN_MARGIN_MS): 0
+ * when it covers them.
  */
 function graceShortfall(pod: PodSpec): number {
   const container = pod.containers[0]!;
   const config = loadConfig(containerEnvironment(container as never, objects, image.env));
-  const needed = preStopSeconds(container) * 1000 + config.SHUTDOWN_TIMEOUT_MS + SHUTDOWN_MARGIN_MS;
+  const needed = preStopSeconds(container) * 1000 + shutdownBudgetMs(config);
   return Math.max(0, needed - (pod.terminationGracePeriodSeconds ?? 30) * 1000);
 }
 

@@ -283,7 +283,7 @@ for (const app of appsToRun()) {
         interface Run {
           readonly load: FailoverLoad;
           readonly exit: { code: number | null; signal: NodeJS.Signals | null };
-          /** HAProxy's last check of the instance once it was out, e.g. L4CON (refused). */
+          /** The check that took it out: L7STS (/ready's 503) or L4CON (refused). */
           readonly check: string;
           /** Responses from the instance in 12 requests after it came back. */
           readonly rejoined: number;
@@ -299,17 +299,23 @@ for (const app of appsToRun()) {
             ),
           );
           let exit: Run['exit'] = { code: null, signal: null };
+          let check = '';
           const load = await runFailoverLoad({
             url: trusted.url,
             clients,
             durationMs: LOAD_MS,
             eventAtMs: EVENT_AT_MS,
             event: async () => {
-              exit = await trusted.signal(name, signal);
+              // The check that took it out, read as HAProxy marks it down (after the exit, every
+              // check is refused: L4CON).
+              const down = trusted
+                .waitForStatus(name, 'DOWN')
+                .then(
+                  async () => (await trusted.stats()).find((s) => s.name === name)?.check ?? '',
+                );
+              [exit, check] = await Promise.all([trusted.signal(name, signal), down]);
             },
           });
-          await trusted.waitForStatus(name, 'DOWN');
-          const check = (await trusted.stats()).find((s) => s.name === name)?.check ?? '';
           await trusted.restart(name);
           await trusted.waitForStatus(name, 'UP');
           let rejoined = 0;
@@ -339,6 +345,9 @@ for (const app of appsToRun()) {
         it('drains an instance on SIGTERM with no client error, and it exits 0', () => {
           expect(drained.load.errors).toEqual({});
           expect(drained.exit).toMatchObject({ code: 0, signal: null });
+          // Taken out on /ready's 503 while it still listened (SHUTDOWN_DRAIN_MS), not on a
+          // refused connection.
+          expect(drained.check).toBe('L7STS');
           // The others served the whole run, the drained one its first second.
           expect(drained.load.acknowledged.length).toBeGreaterThan(0);
         });

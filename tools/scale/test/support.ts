@@ -13,6 +13,11 @@ export function configEnv(config: Record<string, unknown>): Record<string, strin
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(config)) {
     if (value === undefined) continue;
+    // A list setting is a comma list (SHADOW_GROUPS=bots,conversations); PROXY_SERVICES is JSON.
+    if (Array.isArray(value)) {
+      if (value.length > 0) env[key] = value.join(',');
+      continue;
+    }
     env[key] = typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
   return env;

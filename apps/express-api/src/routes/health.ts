@@ -12,6 +12,8 @@ export function healthRoutes(routes: RouteContext): Router {
   });
 
   router.get(apiRoutes.ready.path, ...fromTable(routes, apiRoutes.ready), async (_req, res) => {
+    // Shutting down: still serving, but no longer taking new work (SHUTDOWN_DRAIN_MS).
+    if (services.readiness.draining) throw new AppError('SWY_ERR_NOT_READY');
     try {
       await services.db.ping();
     } catch (error) {

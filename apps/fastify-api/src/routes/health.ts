@@ -11,7 +11,9 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.route({
     ...fromTable(app, apiRoutes.ready),
     handler: async () => {
-      const { db } = app.services;
+      const { db, readiness } = app.services;
+      // Shutting down: still serving, but no longer taking new work (SHUTDOWN_DRAIN_MS).
+      if (readiness.draining) throw new AppError('SWY_ERR_NOT_READY');
       try {
         await db.ping();
       } catch (error) {

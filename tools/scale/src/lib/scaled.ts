@@ -33,6 +33,14 @@ export const HAPROXY = process.env['HAPROXY_BIN'] ?? '/usr/sbin/haproxy';
 const ADMIN_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
+/**
+ * The drain that lets HAProxy take an instance out on its 503 before it stops listening: as many
+ * check intervals as it takes to fall, one more for the check in progress, and a check's timeout.
+ */
+export function drainMs(check: HealthCheck): number {
+  return (check.fall + 1) * check.intervalMs + check.timeoutMs;
+}
+
 export interface ScaleOptions {
   /** A known app by name, or any app's main. */
   readonly app: ScalableAppName | AppProcess;
@@ -168,6 +176,9 @@ export async function startScaled(options: ScaleOptions): Promise<Scaled> {
       REDIS_URL: redisUrl ?? '',
       ...(redisKeyPrefix ? { REDIS_KEY_PREFIX: redisKeyPrefix } : {}),
       TRUST_PROXY: options.trustProxy === false ? '' : '127.0.0.1',
+      // On SIGTERM /ready answers 503 this long before the server stops listening: long enough
+      // for HAProxy's checks to take the instance out first (drainMs below).
+      SHUTDOWN_DRAIN_MS: String(drainMs(check)),
     };
 
     const ports = await distinctPorts(count + 2);

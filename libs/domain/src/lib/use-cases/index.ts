@@ -6,6 +6,7 @@ export { ChatService } from './chat.service.js';
 export type { ChatResult, ChatServiceOptions, StreamOptions } from './chat.service.js';
 export { ConversationsService } from './conversations.service.js';
 export { createServices } from './services.js';
+export { Readiness } from './readiness.js';
 export type { ServiceDependencies, Services } from './services.js';
 export type { Principal } from './principal.js';
 export { OpenSockets, SESSION_ENDED_CLOSE_CODE, SESSION_ENDED_REASON } from './open-sockets.js';

@@ -9,6 +9,7 @@ import { ConversationsService } from './conversations.service.js';
 import { spendAccountBudget, type AccountLimits } from './account-limits.js';
 import type { Limiter } from './limiter.js';
 import { OpenSockets } from './open-sockets.js';
+import { Readiness } from './readiness.js';
 
 export interface ServiceDependencies {
   readonly db: Database;
@@ -65,6 +66,8 @@ export interface Services {
   readonly sockets: OpenSockets;
   /** The one given to createServices (or this process only); the app closes it at shutdown. */
   readonly sessionEvents: SessionEvents;
+  /** Ready for new work: false once the app is shutting down (`/ready` answers 503). */
+  readonly readiness: Readiness;
 }
 
 /** Everything the routes call, wired once per app. */
@@ -73,6 +76,7 @@ export function createServices(deps: ServiceDependencies): Services {
   const sessionEvents = deps.sessionEvents ?? localSessionEvents();
   return {
     db: deps.db,
+    readiness: new Readiness(),
     accounts: new AccountsService(deps.db, deps.passwords, {
       sessionTtlSeconds: deps.sessionTtlSeconds,
       loginLimiter: deps.loginLimiter,

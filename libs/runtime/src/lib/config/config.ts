@@ -135,6 +135,13 @@ export const ConfigSchema = Type.Object({
   /** How long graceful shutdown waits for in-flight requests before it gives up. */
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 10_000 }),
   /**
+   * Behind a load balancer: how long after a stop signal `/ready` answers 503 while the server
+   * still serves, before it stops taking connections, so that the balancer's health checks take
+   * the instance out first (more than its check interval times its fall count). 0, the default:
+   * no wait, for one instance or where the platform does it (Kubernetes' preStop).
+   */
+  SHUTDOWN_DRAIN_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 0 }),
+  /**
    * Server timeouts, the same in every app (libs/runtime applyServerLimits). The whole request,
    * body included, must arrive within REQUEST_TIMEOUT_MS and its headers within
    * HEADERS_TIMEOUT_MS (408 where an answer can still be written); an idle kept-alive

@@ -22,7 +22,12 @@ export interface PrimaryLogger {
 
 export type PrimaryConfig = Pick<
   Config,
-  'WEB_CONCURRENCY' | 'SHUTDOWN_TIMEOUT_MS' | 'REDIS_URL' | 'RATE_LIMIT_MAX' | 'LOG_LEVEL'
+  | 'WEB_CONCURRENCY'
+  | 'SHUTDOWN_TIMEOUT_MS'
+  | 'SHUTDOWN_DRAIN_MS'
+  | 'REDIS_URL'
+  | 'RATE_LIMIT_MAX'
+  | 'LOG_LEVEL'
 >;
 
 export interface PrimaryOptions {
@@ -42,6 +47,17 @@ const WORKER_MARK = 'SWITCHYARD_CLUSTER_WORKER';
 
 /** What the primary adds to SHUTDOWN_TIMEOUT_MS before it kills the workers that are left. */
 export const SHUTDOWN_MARGIN_MS = 5_000;
+
+/**
+ * From a stop signal to the hard exit: the drain (`/ready` 503 while serving), the graceful
+ * close, and the margin. A process supervisor's grace period (compose's stop_grace_period,
+ * Kubernetes' terminationGracePeriodSeconds) must cover it.
+ */
+export function shutdownBudgetMs(
+  config: Pick<Config, 'SHUTDOWN_TIMEOUT_MS' | 'SHUTDOWN_DRAIN_MS'>,
+): number {
+  return config.SHUTDOWN_DRAIN_MS + config.SHUTDOWN_TIMEOUT_MS + SHUTDOWN_MARGIN_MS;
+}
 
 /** True in the process that must supervise workers instead of serving: N > 1, not a worker. */
 export function isClusterPrimary(config: Pick<Config, 'WEB_CONCURRENCY'>): boolean {
@@ -94,7 +110,7 @@ export function jsonLineLogger(name: string, level: Config['LOG_LEVEL']): Primar
  * doubling, at most 5 s); more than `maxRestarts` such exits within `restartWindowMs` is a crash
  * loop: the others are stopped and the code is 1. SIGTERM or SIGINT is forwarded to every
  * worker; the code is 0 once all have exited with 0, 1 if any did not or if some were still
- * running SHUTDOWN_TIMEOUT_MS + 5 s after the signal (those are killed). A second signal kills
+ * running shutdownBudgetMs after the signal (those are killed). A second signal kills
  * the workers at once (1), as a second signal stops a single-process app at once.
  */
 export function runPrimary(options: PrimaryOptions): Promise<number> {
@@ -145,11 +161,11 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
       for (const worker of live) worker.process.kill(signal);
       deadline = setTimeout(() => {
         log.error(
-          `workers still running ${config.SHUTDOWN_TIMEOUT_MS + SHUTDOWN_MARGIN_MS} ms after ${reason}: killing them`,
+          `workers still running ${shutdownBudgetMs(config)} ms after ${reason}: killing them`,
         );
         failed = true;
         for (const worker of live) worker.process.kill('SIGKILL');
-      }, config.SHUTDOWN_TIMEOUT_MS + SHUTDOWN_MARGIN_MS);
+      }, shutdownBudgetMs(config));
       if (live.size === 0) finish();
     }
 
