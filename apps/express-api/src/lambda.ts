@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import serverless from 'serverless-http';
 import { isBinaryBody } from '@switchyard/http-kit';
 import { openDatabase, type Database } from '@switchyard/persistence';
-import { loadConfig, type Config } from '@switchyard/runtime';
+import { containerHandler, type Config } from '@switchyard/runtime';
 import { createApp } from './app.js';
 
 export type LambdaEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
@@ -45,20 +45,13 @@ export async function createLambdaApp(options: {
   };
 }
 
-let container: Promise<LambdaApp> | undefined;
-async function containerApp(): Promise<LambdaApp> {
-  const config = loadConfig();
-  if (!config.DATABASE_URL) {
-    throw new Error('DATABASE_URL is required on Lambda: the embedded database is per process');
-  }
-  const db = await openDatabase({ url: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE });
-  return createLambdaApp({ config, db });
-}
-
-export async function handler(event: LambdaEvent, context: Context): Promise<LambdaResult> {
-  container ??= containerApp().catch((error: unknown) => {
-    container = undefined;
-    throw error;
+/**
+ * What a function's configuration names (`lambda.handler`): the app and its PostgreSQL pool are
+ * built on a container's first invocation and reused (containerHandler, libs/runtime). Lambda
+ * runs one invocation at a time per container, so a DB_POOL_SIZE of 1 or 2 is enough, and every
+ * container holds its own pool (docs/lambda.md).
+ */
+export const handler: (event: LambdaEvent, context: Context) => Promise<LambdaResult> =
+  containerHandler(createLambdaApp, {
+    open: (config) => openDatabase({ url: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE }),
   });
-  return (await container).handle(event, context);
-}

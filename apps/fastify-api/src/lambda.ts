@@ -9,7 +9,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-
 import { AppError } from '@switchyard/api-spec';
 import { hasEncodedDotSegment, isBinaryBody } from '@switchyard/http-kit';
 import { openDatabase, type Database } from '@switchyard/persistence';
-import { loadConfig, type Config } from '@switchyard/runtime';
+import { containerHandler, type Config } from '@switchyard/runtime';
 import { buildApp } from './app.js';
 
 export type LambdaEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
@@ -68,26 +68,12 @@ function encodedDotSegment(event: LambdaEvent): LambdaResult {
 }
 
 /**
- * One container's app: config from the function's environment (a bad setting fails the first
- * invocation with the same message as a server's start-up), the PostgreSQL pool from
- * DATABASE_URL. Lambda runs one invocation at a time per container, so DB_POOL_SIZE of 1 or 2 is
- * enough, and every container holds its pool: the template sets it (docs/lambda.md).
+ * What a function's configuration names (`lambda.handler`): the app and its PostgreSQL pool are
+ * built on a container's first invocation and reused (containerHandler, libs/runtime). Lambda
+ * runs one invocation at a time per container, so a DB_POOL_SIZE of 1 or 2 is enough, and every
+ * container holds its own pool (docs/lambda.md).
  */
-let container: Promise<LambdaApp> | undefined;
-async function containerApp(): Promise<LambdaApp> {
-  const config = loadConfig();
-  if (!config.DATABASE_URL) {
-    throw new Error('DATABASE_URL is required on Lambda: the embedded database is per process');
-  }
-  const db = await openDatabase({ url: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE });
-  return createLambdaApp({ config, db });
-}
-
-export async function handler(event: LambdaEvent, context: Context): Promise<LambdaResult> {
-  // A failed start is not kept: the next invocation tries again.
-  container ??= containerApp().catch((error: unknown) => {
-    container = undefined;
-    throw error;
+export const handler: (event: LambdaEvent, context: Context) => Promise<LambdaResult> =
+  containerHandler(createLambdaApp, {
+    open: (config) => openDatabase({ url: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE }),
   });
-  return (await container).handle(event, context);
-}

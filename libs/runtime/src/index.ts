@@ -32,3 +32,9 @@ export { createLimiter } from './lib/limits/limiter.js';
 export type { LimitDecision, Limiter, LimiterOptions } from './lib/limits/limiter.js';
 export { accountLimiters } from './lib/limits/account-limiters.js';
 export type { RedisLogger } from './lib/redis.js';
+export { containerHandler } from './lib/process/lambda-container.js';
+export type {
+  ContainerApp,
+  ContainerDatabase,
+  ContainerOptions,
+} from './lib/process/lambda-container.js';
