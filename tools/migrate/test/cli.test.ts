@@ -36,7 +36,7 @@ describe('switchyard-migrate scan', { timeout: 240_000 }, () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(
-      /^switchyard-migrate scan: 26 files, 1 app\(s\), 7 router\(s\), 27 routes, 4 blocking pattern/,
+      /^switchyard-migrate scan: 27 files, 1 app\(s\), 7 router\(s\), 27 routes, 4 blocking pattern/,
     );
   });
 
