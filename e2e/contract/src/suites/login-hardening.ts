@@ -17,7 +17,12 @@ import { TEST_REDIS_URL } from './rate-limit.js';
 import { reportCases } from './report.js';
 
 const MAX_FAILURES = 3;
-const LOCK_SECONDS = 2;
+/**
+ * The failures count within this window. 2 s was too short once CI ran more beside this file
+ * (stop 24's rehearsal): three log-ins of an unknown username took longer than the window, the
+ * first failure expired, and no lock came. The cases that wait for the lock to end wait this long.
+ */
+const LOCK_SECONDS = 6;
 const MAX_SESSIONS = 2;
 const PURGE_BATCH = 2;
 
