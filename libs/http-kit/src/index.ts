@@ -22,4 +22,4 @@ export { upgradeRequired } from './lib/websocket/upgrade-required.js';
 export { ACCEPTED_CONTENT_CODING, refusedJsonBody } from './lib/request/body-coding.js';
 export { decodeUnreserved } from './lib/request/path.js';
 export { answerClientError, clientErrorOf, headersOf } from './lib/request/client-error.js';
-export { hasEncodedDotSegment, isBinaryBody } from './lib/lambda/binary.js';
+export { hasEncodedDotSegment, isBinaryBody } from './lib/lambda/gateway.js';

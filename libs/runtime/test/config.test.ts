@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/index.js';
+import { ConfigError, SHUTDOWN_MARGIN_MS, loadConfig, shutdownBudgetMs } from '../src/index.js';
 
 const required = { MODEL_URL: 'http://127.0.0.1:4010', KNOWLEDGE_URL: 'http://127.0.0.1:4010' };
 
@@ -195,6 +195,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...required, PORT: '65536' })).toThrow(/PORT/);
     expect(loadConfig({ ...required, RATE_LIMIT_MAX: '100' }).RATE_LIMIT_MAX).toBe(100);
     expect(loadConfig({ ...required, SHUTDOWN_TIMEOUT_MS: '0' }).SHUTDOWN_TIMEOUT_MS).toBe(0);
+  });
+
+  it('takes SHUTDOWN_DRAIN_MS from 0 (the default) to 60000, and counts it in the shutdown budget', () => {
+    expect(loadConfig(required).SHUTDOWN_DRAIN_MS).toBe(0);
+    const drain = loadConfig({ ...required, SHUTDOWN_DRAIN_MS: '60000' });
+    expect(drain.SHUTDOWN_DRAIN_MS).toBe(60_000);
+    expect(shutdownBudgetMs(drain)).toBe(60_000 + drain.SHUTDOWN_TIMEOUT_MS + SHUTDOWN_MARGIN_MS);
+    expect(() => loadConfig({ ...required, SHUTDOWN_DRAIN_MS: '60001' })).toThrow(
+      /SHUTDOWN_DRAIN_MS/,
+    );
+    expect(() => loadConfig({ ...required, SHUTDOWN_DRAIN_MS: '-1' })).toThrow(/SHUTDOWN_DRAIN_MS/);
   });
 
   it('reads the server timeouts and the connection cap, with their defaults and bounds', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasEncodedDotSegment, isBinaryBody } from '../src/lib/lambda/binary.js';
+import { hasEncodedDotSegment, isBinaryBody } from '../src/lib/lambda/gateway.js';
 
 describe('isBinaryBody', () => {
   it('keeps text, JSON, NDJSON, JavaScript and XML as text', () => {
