@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { OutgoingMessage, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 export interface KeepAliveDrain {
@@ -18,6 +18,15 @@ export interface KeepAliveDrain {
  * closed once idle after it, so a request sent on it in that instant is lost (the usual
  * keep-alive race, which no server can close from its side).
  */
+// Node's own `headersSent`, read from the prototype: @fastify/express redefines the property on
+// each response it hands to Express (as "Express has replied"), so on a response Fastify itself
+// sent it can say false while the headers are out, and setHeader then throws
+// ERR_HTTP_HEADERS_SENT (bridge-api's shutdown in the load suite, stop 25 rehearsal).
+const nodeHeadersSent = Object.getOwnPropertyDescriptor(OutgoingMessage.prototype, 'headersSent')
+  ?.get as ((this: OutgoingMessage) => boolean) | undefined;
+const headersOut = (res: ServerResponse): boolean =>
+  nodeHeadersSent ? nodeHeadersSent.call(res) : res.headersSent;
+
 export function keepAliveDrain(server: Server): KeepAliveDrain {
   // The newest response not yet finished on each connection: the one that must close it.
   const newest = new Map<Socket, ServerResponse>();
@@ -25,13 +34,13 @@ export function keepAliveDrain(server: Server): KeepAliveDrain {
   let draining = false;
 
   const closeAfter = (res: ServerResponse) => {
-    if (!res.headersSent) {
+    if (!headersOut(res)) {
       res.setHeader('Connection', 'close');
       marked.add(res);
-    } else {
-      // Headers already sent (a streamed response): drop the connection once it is idle.
-      res.once('finish', () => setImmediate(() => server.closeIdleConnections()));
+      return;
     }
+    // Headers already sent (a streamed response): drop the connection once it is idle.
+    res.once('finish', () => setImmediate(() => server.closeIdleConnections()));
   };
 
   // Before the app's own listener, so that a request arriving while draining is marked first.
@@ -41,7 +50,7 @@ export function keepAliveDrain(server: Server): KeepAliveDrain {
       // Pipelined behind a response not sent yet: that one must leave the connection open for
       // this one, or Node would end it before answering this request.
       const ahead = newest.get(socket);
-      if (ahead && marked.has(ahead) && !ahead.headersSent) ahead.removeHeader('Connection');
+      if (ahead && marked.has(ahead) && !headersOut(ahead)) ahead.removeHeader('Connection');
       closeAfter(res);
     }
     newest.set(socket, res);
