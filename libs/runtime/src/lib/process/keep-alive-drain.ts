@@ -6,6 +6,15 @@ export interface KeepAliveDrain {
   drain(): void;
 }
 
+// Node's own `headersSent`, read from the prototype: @fastify/express redefines the property on
+// each response it hands to Express (as "Express has replied"), so on a response Fastify itself
+// sent it can say false while the headers are out, and setHeader then throws
+// ERR_HTTP_HEADERS_SENT (bridge-api's shutdown in the load suite, stop 25 rehearsal).
+const nodeHeadersSent = Object.getOwnPropertyDescriptor(OutgoingMessage.prototype, 'headersSent')
+  ?.get as ((this: OutgoingMessage) => boolean) | undefined;
+const headersOut = (res: ServerResponse): boolean =>
+  nodeHeadersSent ? nodeHeadersSent.call(res) : res.headersSent;
+
 /**
  * Keep-alive during a graceful shutdown. Node's `server.close()` stops accepting and drops the
  * idle connections, but a connection busy with a request at that moment stays keep-alive: its
@@ -18,15 +27,6 @@ export interface KeepAliveDrain {
  * closed once idle after it, so a request sent on it in that instant is lost (the usual
  * keep-alive race, which no server can close from its side).
  */
-// Node's own `headersSent`, read from the prototype: @fastify/express redefines the property on
-// each response it hands to Express (as "Express has replied"), so on a response Fastify itself
-// sent it can say false while the headers are out, and setHeader then throws
-// ERR_HTTP_HEADERS_SENT (bridge-api's shutdown in the load suite, stop 25 rehearsal).
-const nodeHeadersSent = Object.getOwnPropertyDescriptor(OutgoingMessage.prototype, 'headersSent')
-  ?.get as ((this: OutgoingMessage) => boolean) | undefined;
-const headersOut = (res: ServerResponse): boolean =>
-  nodeHeadersSent ? nodeHeadersSent.call(res) : res.headersSent;
-
 export function keepAliveDrain(server: Server): KeepAliveDrain {
   // The newest response not yet finished on each connection: the one that must close it.
   const newest = new Map<Socket, ServerResponse>();
