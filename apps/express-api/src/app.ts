@@ -88,6 +88,7 @@ export function createApp({
     streamReplyTimeoutMs: config.STREAM_REPLY_TIMEOUT_MS,
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
     idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
+    idempotencyLeaseMs: config.IDEMPOTENCY_LEASE_MS,
     limiters,
     loginLimiter: limiters.login,
     maxSessionsPerAccount: config.MAX_SESSIONS_PER_ACCOUNT,

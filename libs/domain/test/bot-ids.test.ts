@@ -28,15 +28,19 @@ describe('ChatService with an injected registry', () => {
   registry.register('parrot', EchoBot);
   // A valid router key, but not a bot id: never found.
   registry.register('Parrot_2', EchoBot);
-  const chat = new ChatService(noDatabase, noContext, registry, { idempotencyTtlSeconds: 60 });
+  const chat = new ChatService(noDatabase, noContext, registry, {
+    idempotencyTtlSeconds: 60,
+    idempotencyLeaseMs: 60_000,
+  });
 
   it('hasBot reads the injected registry, not the global one', () => {
     expect(chat.hasBot('parrot')).toBe(true);
     expect(chat.hasBot('echo')).toBe(false);
     expect(
-      new ChatService(noDatabase, noContext, undefined, { idempotencyTtlSeconds: 60 }).hasBot(
-        'echo',
-      ),
+      new ChatService(noDatabase, noContext, undefined, {
+        idempotencyTtlSeconds: 60,
+        idempotencyLeaseMs: 60_000,
+      }).hasBot('echo'),
     ).toBe(true);
   });
 

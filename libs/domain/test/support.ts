@@ -30,6 +30,7 @@ export function testDependencies(
     ensembleSources: 1,
     sessionTtlSeconds: 600,
     idempotencyTtlSeconds: 86_400,
+    idempotencyLeaseMs: 120_000,
     maxReplyChars: 100_000,
     streamReplyTimeoutMs: 60_000,
     loginLimiter: unlimited,

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../src/testing/index.js';
 import type { Database, NamedQuery, Queryable, QueryValues } from '../src/lib/db/index.js';
+import type { HeldKey, IdempotencyKeyInput } from '../src/lib/repositories/index.js';
 import { migrate, openDatabase } from '../src/lib/db/index.js';
 import {
   AccountsRepository,
   ConversationsRepository,
+  IdempotencyClaimLostError,
   SessionsRepository,
   encodeCursor,
 } from '../src/lib/repositories/index.js';
@@ -49,6 +51,15 @@ describe.each(targets)('repositories on $kind', (target) => {
   const it_ = target.skipReason ? it.skip : it;
   if (target.skipReason) it.skip(`(skipped: ${target.skipReason})`, () => {});
 
+  /** An exchange to store for `accountId`: echo's, unless `extra` says otherwise. */
+  const exchange = (accountId: string, extra: object = {}) => ({
+    accountId,
+    botId: 'echo',
+    text: 'q',
+    replyText: 'a',
+    ...extra,
+  });
+
   async function newAccount() {
     const a = buildAccount();
     return accounts.create({ username: a.username, passwordHash: 'scrypt$x' });
@@ -58,8 +69,9 @@ describe.each(targets)('repositories on $kind', (target) => {
     it_('reports the schema at the newest version and applies nothing twice', async () => {
       const again = await migrate(db);
       expect(again.applied).toEqual([]);
-      // 004: the idempotency keys (003 is the sessions helper's; renumbered at merge).
-      expect(again.to).toBe(4);
+      // 004: the idempotency keys (003 is the sessions helper's; renumbered at merge); 005 their
+      // claims' tokens and leases.
+      expect(again.to).toBe(5);
       const { rows } = await db.query<{ table_name: string }>(
         `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
       );
@@ -266,14 +278,6 @@ describe.each(targets)('repositories on $kind', (target) => {
   });
 
   describe('ConversationsRepository.storeExchange', () => {
-    const exchange = (accountId: string, extra: object = {}) => ({
-      accountId,
-      botId: 'echo',
-      text: 'q',
-      replyText: 'a',
-      ...extra,
-    });
-
     it_('starts a conversation with both messages in one round trip', async () => {
       const owner = await newAccount();
       const db1 = counting(db);
@@ -326,15 +330,17 @@ describe.each(targets)('repositories on $kind', (target) => {
       const owner = await newAccount();
       const other = await newAccount();
       const { conversationId } = await conversations.storeExchange(exchange(owner.id));
-      await conversations.claimIdempotencyKey({
+      const claim = await conversations.claimIdempotencyKey({
         accountId: other.id,
         key: 'foreign',
         fingerprint: 'f',
         ttlSeconds: 3_600,
+        leaseMs: 60_000,
       });
+      if (claim.state !== 'claimed') throw new Error(`claimed, not ${claim.state}`);
       await expect(
         conversations.storeExchange(
-          exchange(other.id, { conversationId, idempotencyKey: 'foreign' }),
+          exchange(other.id, { conversationId, idempotencyKey: claim.held }),
         ),
       ).rejects.toThrow(/does not exist/);
       await expect(
@@ -350,11 +356,18 @@ describe.each(targets)('repositories on $kind', (target) => {
 
     it_('stores the answer under the claimed key in the same statement', async () => {
       const owner = await newAccount();
-      const input = { accountId: owner.id, key: 'k-x', fingerprint: 'f', ttlSeconds: 3_600 };
-      expect(await conversations.claimIdempotencyKey(input)).toEqual({ state: 'claimed' });
+      const input = {
+        accountId: owner.id,
+        key: 'k-x',
+        fingerprint: 'f',
+        ttlSeconds: 3_600,
+        leaseMs: 60_000,
+      };
+      const claim = await conversations.claimIdempotencyKey(input);
+      if (claim.state !== 'claimed') throw new Error(`claimed, not ${claim.state}`);
       const db1 = counting(db);
       const stored = await new ConversationsRepository(db1).storeExchange(
-        exchange(owner.id, { idempotencyKey: 'k-x' }),
+        exchange(owner.id, { idempotencyKey: claim.held }),
       );
       expect(db1.sent).toHaveLength(1);
       expect(await conversations.claimIdempotencyKey(input)).toEqual({
@@ -368,8 +381,17 @@ describe.each(targets)('repositories on $kind', (target) => {
       const owner = await newAccount();
       const db1 = counting(db);
       const repo = new ConversationsRepository(db1);
-      const input = { accountId: owner.id, key: 'k-once', fingerprint: 'f', ttlSeconds: 3_600 };
-      expect(await repo.claimIdempotencyKey(input)).toEqual({ state: 'claimed' });
+      const input = {
+        accountId: owner.id,
+        key: 'k-once',
+        fingerprint: 'f',
+        ttlSeconds: 3_600,
+        leaseMs: 60_000,
+      };
+      expect(await repo.claimIdempotencyKey(input)).toEqual({
+        state: 'claimed',
+        held: { key: 'k-once', claim: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+      });
       expect(await repo.claimIdempotencyKey(input)).toEqual({ state: 'pending', fingerprint: 'f' });
       expect(db1.sent).toEqual(['idempotency-keys.claim', 'idempotency-keys.claim']);
     });
@@ -403,18 +425,28 @@ describe.each(targets)('repositories on $kind', (target) => {
 
   describe('ConversationsRepository: idempotency keys', () => {
     const ttlSeconds = 3_600;
+    const leaseMs = 60_000;
+
+    /** Claims a key that must be free, and returns the held key. */
+    async function claimFree(input: IdempotencyKeyInput): Promise<HeldKey> {
+      const claim = await conversations.claimIdempotencyKey(input);
+      if (claim.state !== 'claimed') throw new Error(`claimed, not ${claim.state}`);
+      return claim.held;
+    }
 
     it_('claims a key once; the others see it pending, then done with its answer', async () => {
       const { id: accountId } = await newAccount();
-      const input = { accountId, key: 'k-1', fingerprint: 'f-1', ttlSeconds };
-      expect(await conversations.claimIdempotencyKey(input)).toEqual({ state: 'claimed' });
+      const input = { accountId, key: 'k-1', fingerprint: 'f-1', ttlSeconds, leaseMs };
+      const held = await claimFree(input);
       expect(await conversations.claimIdempotencyKey(input)).toEqual({
         state: 'pending',
         fingerprint: 'f-1',
       });
-      await conversations.completeIdempotencyKey(accountId, 'k-1', { answer: [1, 'two'] });
+      expect(
+        await conversations.completeIdempotencyKey(accountId, held, { answer: [1, 'two'] }),
+      ).toBe(true);
       // Releasing a completed key keeps it: only a failed (pending) claim is freed.
-      await conversations.releaseIdempotencyKey(accountId, 'k-1');
+      await conversations.releaseIdempotencyKey(accountId, held);
       expect(await conversations.claimIdempotencyKey({ ...input, fingerprint: 'other' })).toEqual({
         state: 'done',
         fingerprint: 'f-1',
@@ -431,6 +463,7 @@ describe.each(targets)('repositories on $kind', (target) => {
             key: 'race',
             fingerprint: 'f',
             ttlSeconds,
+            leaseMs,
           }),
         ),
       );
@@ -446,19 +479,17 @@ describe.each(targets)('repositories on $kind', (target) => {
         key: 'gone',
         fingerprint: 'f',
         ttlSeconds,
+        leaseMs,
       });
-      const input = { accountId, key: 'old', fingerprint: 'f', ttlSeconds };
-      await conversations.claimIdempotencyKey(input);
-      await conversations.completeIdempotencyKey(accountId, 'old', { n: 1 });
+      const input = { accountId, key: 'old', fingerprint: 'f', ttlSeconds, leaseMs };
+      await conversations.completeIdempotencyKey(accountId, await claimFree(input), { n: 1 });
       await db.query(
         `UPDATE idempotency_keys SET created_at = now() - interval '3601 seconds'
           WHERE account_id = ANY($1::uuid[])`,
         [[accountId, elsewhere]],
       );
       // Past the TTL the row is purged and the key is new again, whatever the request.
-      expect(await conversations.claimIdempotencyKey({ ...input, fingerprint: 'another' })).toEqual(
-        { state: 'claimed' },
-      );
+      const again = await claimFree({ ...input, fingerprint: 'another' });
       const { rows } = await db.query<{ fingerprint: string }>(
         'SELECT fingerprint FROM idempotency_keys WHERE account_id = $1',
         [accountId],
@@ -469,9 +500,100 @@ describe.each(targets)('repositories on $kind', (target) => {
         elsewhere,
       ]);
       expect(purged.rows).toEqual([]);
-      await conversations.releaseIdempotencyKey(accountId, 'old');
-      expect(await conversations.claimIdempotencyKey(input)).toEqual({ state: 'claimed' });
+      await conversations.releaseIdempotencyKey(accountId, again);
+      expect(await conversations.claimIdempotencyKey(input)).toMatchObject({ state: 'claimed' });
     });
+
+    /** Moves a key's claim `ms` into the past, as if its holder had been at work that long. */
+    const age = (accountId: string, key: string, ms: number) =>
+      db.query(
+        `UPDATE idempotency_keys SET claimed_at = claimed_at - make_interval(secs => $3::double precision / 1000)
+          WHERE account_id = $1 AND key = $2`,
+        [accountId, key, ms],
+      );
+    const conversationsOf = async (accountId: string) =>
+      (await db.query('SELECT 1 FROM conversations WHERE account_id = $1', [accountId])).rows
+        .length;
+
+    it_(
+      'lets a claim unanswered past the lease be taken over, by the same request only',
+      async () => {
+        const owner = await newAccount();
+        const input = { accountId: owner.id, key: 'k-dead', fingerprint: 'f', ttlSeconds, leaseMs };
+        const first = await claimFree(input);
+        await age(owner.id, 'k-dead', leaseMs - 1_000);
+        expect(await conversations.claimIdempotencyKey(input)).toEqual({
+          state: 'pending',
+          fingerprint: 'f',
+        });
+        await age(owner.id, 'k-dead', 2_000);
+        // Another request with the key is refused, lease or not (the service answers 422).
+        expect(await conversations.claimIdempotencyKey({ ...input, fingerprint: 'other' })).toEqual(
+          { state: 'pending', fingerprint: 'f' },
+        );
+        const second = await claimFree(input);
+        expect(second.claim).not.toBe(first.claim);
+        // The new claim has a lease of its own.
+        expect(await conversations.claimIdempotencyKey(input)).toEqual({
+          state: 'pending',
+          fingerprint: 'f',
+        });
+
+        // The first holder, were it still at work, stores nothing, answers nothing, frees nothing.
+        await expect(
+          conversations.storeExchange(exchange(owner.id, { idempotencyKey: first })),
+        ).rejects.toThrow(IdempotencyClaimLostError);
+        expect(await conversationsOf(owner.id)).toBe(0);
+        expect(await conversations.completeIdempotencyKey(owner.id, first, { n: 1 })).toBe(false);
+        await conversations.releaseIdempotencyKey(owner.id, first);
+        expect(await conversations.claimIdempotencyKey(input)).toMatchObject({ state: 'pending' });
+
+        const stored = await conversations.storeExchange(
+          exchange(owner.id, { idempotencyKey: second }),
+        );
+        expect(await conversations.claimIdempotencyKey(input)).toEqual({
+          state: 'done',
+          fingerprint: 'f',
+          response: stored,
+        });
+        expect(await conversationsOf(owner.id)).toBe(1);
+      },
+    );
+
+    // Two connections: PGlite is one, so only the server can show the lock ordering them (the
+    // case is not registered on PGlite rather than skipped there).
+    if (target.kind === 'postgres')
+      it_('makes a store wait on a takeover that holds the row, then store nothing', async () => {
+        const owner = await newAccount();
+        const input = { accountId: owner.id, key: 'k-race', fingerprint: 'f', ttlSeconds, leaseMs };
+        const first = await claimFree(input);
+        let release!: () => void;
+        const released = new Promise<void>((resolve) => (release = resolve));
+        let locked!: () => void;
+        const isLocked = new Promise<void>((resolve) => (locked = resolve));
+        // A takeover's row lock, held open in a transaction of its own.
+        const takeover = db.transaction(async (tx) => {
+          await tx.query(
+            `UPDATE idempotency_keys SET claim = gen_random_uuid(), claimed_at = now()
+              WHERE account_id = $1 AND key = $2`,
+            [owner.id, 'k-race'],
+          );
+          locked();
+          await released;
+        });
+        await isLocked;
+        let settled = false;
+        const store = conversations
+          .storeExchange(exchange(owner.id, { idempotencyKey: first }))
+          .finally(() => (settled = true));
+        store.catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(settled, 'the store waited on the lock').toBe(false);
+        release();
+        await takeover;
+        await expect(store).rejects.toThrow(IdempotencyClaimLostError);
+        expect(await conversationsOf(owner.id)).toBe(0);
+      });
   });
 
   describe('Database.transaction', () => {

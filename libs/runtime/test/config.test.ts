@@ -105,6 +105,7 @@ describe('loadConfig', () => {
       PROXY_RATE_MAX: 60,
       PROXY_RATE_WINDOW_MS: 60_000,
       IDEMPOTENCY_TTL_SECONDS: 86_400,
+      IDEMPOTENCY_LEASE_MS: 120_000,
     });
     const at = {
       MESSAGE_RATE_MAX: ['1', '0', '1000000', '1000001'],
@@ -112,6 +113,7 @@ describe('loadConfig', () => {
       PROXY_RATE_MAX: ['1', '0', '1000000', '1000001'],
       PROXY_RATE_WINDOW_MS: ['1000', '999', '86400000', '86400001'],
       IDEMPOTENCY_TTL_SECONDS: ['60', '59', '604800', '604801'],
+      IDEMPOTENCY_LEASE_MS: ['60000', '999', '86400000', '86400001'],
     } as const;
     for (const [name, [low, belowLow, high, aboveHigh]] of Object.entries(at)) {
       expect(loadConfig({ ...required, [name]: low })[name as keyof typeof at]).toBe(Number(low));
@@ -119,6 +121,17 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ ...required, [name]: belowLow })).toThrow(new RegExp(name));
       expect(() => loadConfig({ ...required, [name]: aboveHigh })).toThrow(new RegExp(name));
     }
+    // The lease covers the longest a message may take: the stream's timeout or the model's.
+    expect(() => loadConfig({ ...required, IDEMPOTENCY_LEASE_MS: '59999' })).toThrow(
+      /IDEMPOTENCY_LEASE_MS: 59999 is shorter than a message may take/,
+    );
+    const short = { UPSTREAM_TIMEOUT_MS: '2000', STREAM_REPLY_TIMEOUT_MS: '1000' };
+    expect(loadConfig({ ...required, ...short, IDEMPOTENCY_LEASE_MS: '2000' })).toMatchObject({
+      IDEMPOTENCY_LEASE_MS: 2_000,
+    });
+    expect(() => loadConfig({ ...required, ...short, IDEMPOTENCY_LEASE_MS: '1999' })).toThrow(
+      /IDEMPOTENCY_LEASE_MS: 1999 is shorter .*UPSTREAM_TIMEOUT_MS 2000/,
+    );
   });
 
   describe('PROXY_SERVICES paths and methods', () => {

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import pg from 'pg';
+import { IDEMPOTENCY_LEASE_MS } from './support.js';
 
 export interface Client {
   readonly token: string;
@@ -22,7 +23,10 @@ export interface FailoverLoad {
   readonly acknowledged: ReadonlyArray<{ readonly id: string; readonly text: string }>;
   /** Failed posts that a retry with the same key got answered. */
   readonly recovered: number;
-  /** Keys still refused 409 SWY_ERR_IDEMPOTENCY_KEY_IN_USE when the retries ran out. */
+  /**
+   * Keys still refused 409 SWY_ERR_IDEMPOTENCY_KEY_IN_USE when the retries ran out (a claim
+   * that outlived the lease would be taken over before that).
+   */
   readonly stuckKeys: number;
   /** Posts never answered 2xx, stuck keys included: their texts may be stored or not. */
   readonly unanswered: readonly string[];
@@ -40,9 +44,13 @@ interface Answer {
 
 /** Bytes of an answer kept: a posted message's answer is under 1 KB. */
 const MAX_BODY = 64 * 1024;
-/** Retries of one failed post with its key, and the time they may take. */
-const RETRIES = 20;
-const RETRY_WINDOW_MS = 4_000;
+/**
+ * Retries of one failed post with its key, 250 ms apart, and the time they may take: past the
+ * instances' IDEMPOTENCY_LEASE_MS, so that a key the killed instance had claimed is taken over.
+ */
+const RETRY_PAUSE_MS = 250;
+const RETRY_WINDOW_MS = IDEMPOTENCY_LEASE_MS + 4_000;
+const RETRIES = Math.ceil(RETRY_WINDOW_MS / RETRY_PAUSE_MS);
 
 function send(
   agent: Agent,
@@ -148,7 +156,7 @@ export async function runFailoverLoad(options: {
           retry < RETRIES && answer.status !== 201 && performance.now() < retryUntil;
           retry++
         ) {
-          await sleep(100);
+          await sleep(RETRY_PAUSE_MS);
           answer = await attempt('/v1/bots/echo/messages', headers, body);
         }
         if (answer.status === 201) recovered += 1;

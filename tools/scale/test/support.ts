@@ -8,6 +8,12 @@ import type { AppUnderTest } from '@switchyard/testing';
 import { afterEach, expect } from 'vitest';
 import { startScaled, type ScalableAppName, type Scaled } from '../src/index.js';
 
+/**
+ * IDEMPOTENCY_LEASE_MS of the balanced instances: shorter than the failover load's retries of a
+ * post (RETRY_WINDOW_MS there), and no shorter than the contract's UPSTREAM_TIMEOUT_MS (2 s).
+ */
+export const IDEMPOTENCY_LEASE_MS = 8_000;
+
 /** A config object back into the environment variables it was loaded from. */
 export function configEnv(config: Record<string, unknown>): Record<string, string> {
   const env: Record<string, string> = {};
@@ -82,7 +88,14 @@ export async function balanced(app: ScalableAppName, instances = 3): Promise<Bal
         instances,
         databaseUrl,
         // info: the access lines carry the client's address (the TRUST_PROXY cases read them).
-        env: { ...configEnv(config), LOG_LEVEL: 'info' },
+        // The lease within the failover load's retries: a key the killed instance claimed is
+        // taken over by a retry (a message may take that long, so the stream's timeout too).
+        env: {
+          ...configEnv(config),
+          LOG_LEVEL: 'info',
+          IDEMPOTENCY_LEASE_MS: String(IDEMPOTENCY_LEASE_MS),
+          STREAM_REPLY_TIMEOUT_MS: String(IDEMPOTENCY_LEASE_MS),
+        },
       });
       seen = 0;
       return { url: current.url, close: async () => undefined };

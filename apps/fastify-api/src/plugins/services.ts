@@ -41,6 +41,7 @@ const servicesPlugin: FastifyPluginAsync<ServicesPluginOptions> = async (app, { 
       streamReplyTimeoutMs: app.config.STREAM_REPLY_TIMEOUT_MS,
       sessionTtlSeconds: app.config.SESSION_TTL_SECONDS,
       idempotencyTtlSeconds: app.config.IDEMPOTENCY_TTL_SECONDS,
+      idempotencyLeaseMs: app.config.IDEMPOTENCY_LEASE_MS,
       limiters,
       loginLimiter: limiters.login,
       maxSessionsPerAccount: app.config.MAX_SESSIONS_PER_ACCOUNT,

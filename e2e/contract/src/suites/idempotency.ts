@@ -5,7 +5,7 @@ import { afterAll, expect, it } from 'vitest';
 import { describeEachTarget, errorBody, expectError, useEnvironment } from '../support.js';
 import { reportCases } from './report.js';
 
-const CASES = 7;
+const CASES = 8;
 
 /**
  * Idempotency-Key on POST /v1/bots/:botId/messages and on WebSocket message frames
@@ -41,6 +41,14 @@ export async function runIdempotencySuite(subject: AppUnderTest): Promise<void> 
           conversations: Number(rows[0]!.conversations),
         };
       }
+
+      /** A post to the echo bot under `key`. */
+      const keyedPost = (account: { auth: Record<string, string> }, key: string, body: object) =>
+        api()
+          .post('/v1/bots/echo/messages')
+          .set(account.auth)
+          .set('idempotency-key', key)
+          .send(body);
 
       it('replays the first answer to a retry with the same key and stores nothing new', async () => {
         const account = await used.signUp();
@@ -117,12 +125,7 @@ export async function runIdempotencySuite(subject: AppUnderTest): Promise<void> 
       it('settles 20 concurrent posts with one key: one stored pair, every answer equal or 409', async () => {
         const account = await used.signUp();
         const key = randomUUID();
-        const post = () =>
-          api()
-            .post('/v1/bots/echo/messages')
-            .set(account.auth)
-            .set('idempotency-key', key)
-            .send({ text: 'all at once' });
+        const post = () => keyedPost(account, key, { text: 'all at once' });
         const answers = await Promise.all(Array.from({ length: 20 }, post));
         const created = answers.filter((r) => r.status === 201);
         expect(created.length).toBeGreaterThanOrEqual(1);
@@ -185,6 +188,34 @@ export async function runIdempotencySuite(subject: AppUnderTest): Promise<void> 
         const first = await works();
         expect((await works()).body).toEqual(first.body);
         expect(await stored(account.id)).toEqual({ messages: 2, conversations: 1 });
+      });
+
+      it('frees a key its holder never answered once IDEMPOTENCY_LEASE_MS has passed, and not before', async () => {
+        const account = await used.signUp();
+        const key = randomUUID();
+        const post = () => keyedPost(account, key, { text: 'claimed, then the process died' });
+        const first = await post().expect(201);
+        const leaseMs = used.env.config.IDEMPOTENCY_LEASE_MS;
+        // As a process killed between its claim and its answer leaves the row: the request's
+        // fingerprint, a token of its own, no answer.
+        const orphan = (agoMs: number) =>
+          used.env.db.query(
+            `UPDATE idempotency_keys
+                SET response = NULL, claim = gen_random_uuid(),
+                    claimed_at = now() - make_interval(secs => $3::double precision / 1000)
+              WHERE account_id = $1 AND key = $2`,
+            [account.id, key, agoMs],
+          );
+        await orphan(leaseMs - 5_000);
+        expectError('postMessage', await post(), 409, 'SWY_ERR_IDEMPOTENCY_KEY_IN_USE');
+        await orphan(leaseMs + 1_000);
+        // Another request under the key is still refused; the same one is taken over and runs.
+        const other = await keyedPost(account, key, { text: 'something else' });
+        expectError('postMessage', other, 422, 'SWY_ERR_IDEMPOTENCY_KEY_REUSED');
+        const again = await post().expect(201);
+        expect(again.body.message.id).not.toBe(first.body.message.id);
+        expect((await post()).body).toEqual(again.body);
+        expect(await stored(account.id)).toEqual({ messages: 4, conversations: 2 });
       });
 
       it('replays a WebSocket frame with the same idempotencyKey, in one key space with HTTP', async () => {

@@ -144,7 +144,7 @@ export const apiRoutes = {
     operationId: 'postMessage',
     summary: "Send a message to a bot; the message and the bot's reply are stored",
     description:
-      'Starts a conversation, or continues the one named by conversationId. Both messages are stored before the response is sent. With an Idempotency-Key header, a retry with the same key and body within IDEMPOTENCY_TTL_SECONDS gets the first answer (201, same ids) and stores nothing; the same key with another body is 422, and while the first request is still in flight 409. Each account may post MESSAGE_RATE_MAX messages per MESSAGE_RATE_WINDOW_MS (WebSocket message frames included); a replay spends none.',
+      'Starts a conversation, or continues the one named by conversationId. Both messages are stored before the response is sent. With an Idempotency-Key header, a retry with the same key and body within IDEMPOTENCY_TTL_SECONDS gets the first answer (201, same ids) and stores nothing; the same key with another body is 422, and while the first request is still in flight 409 (a claim left unanswered for IDEMPOTENCY_LEASE_MS, its process gone, is taken over by the next retry). Each account may post MESSAGE_RATE_MAX messages per MESSAGE_RATE_WINDOW_MS (WebSocket message frames included); a replay spends none.',
     tag: 'bots',
     auth: true,
     schema: {

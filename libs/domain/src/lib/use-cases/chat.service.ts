@@ -3,7 +3,13 @@ import type { Router } from '@switchyard/router';
 import { bots as defaultBots, type Bot, type BotClass, type BotContext } from '../bots/index.js';
 import type { Database } from '@switchyard/persistence';
 import { AppError, isBotId } from '@switchyard/api-spec';
-import { ConversationsRepository, type Conversation, type Exchange } from '@switchyard/persistence';
+import {
+  ConversationsRepository,
+  IdempotencyClaimLostError,
+  type Conversation,
+  type Exchange,
+  type HeldKey,
+} from '@switchyard/persistence';
 import type { BotBody, PostMessageBody } from '@switchyard/api-spec';
 import type { Principal } from './principal.js';
 import { spendAccountBudget } from './account-limits.js';
@@ -23,6 +29,8 @@ export interface StreamOptions {
 export interface ChatServiceOptions {
   /** IDEMPOTENCY_TTL_SECONDS: how long a key's first answer is replayed. */
   readonly idempotencyTtlSeconds: number;
+  /** IDEMPOTENCY_LEASE_MS: how long a claim left unanswered blocks its key (409). */
+  readonly idempotencyLeaseMs: number;
   /** MESSAGE_RATE_*: one unit per message, HTTP or WebSocket; unset: no limit. */
   readonly messageLimiter?: Limiter | undefined;
 }
@@ -37,6 +45,7 @@ function fingerprintOf(botId: string, body: PostMessageBody): string {
 export class ChatService {
   readonly #conversations: ConversationsRepository;
   readonly #idempotencyTtlSeconds: number;
+  readonly #idempotencyLeaseMs: number;
   readonly #messageLimiter: Limiter | undefined;
 
   constructor(
@@ -48,6 +57,7 @@ export class ChatService {
   ) {
     this.#conversations = new ConversationsRepository(db);
     this.#idempotencyTtlSeconds = options.idempotencyTtlSeconds;
+    this.#idempotencyLeaseMs = options.idempotencyLeaseMs;
     this.#messageLimiter = options.messageLimiter;
   }
 
@@ -94,12 +104,12 @@ export class ChatService {
     signal?: AbortSignal,
     idempotencyKey?: string,
   ): Promise<ChatResult> {
-    return this.#once(principal, botId, body, idempotencyKey, async (key) => {
+    return this.#once(principal, botId, body, idempotencyKey, async (held) => {
       const { bot, conversation } = await this.#prepare(principal, botId, body.conversationId);
       const reply = await bot.reply({ text: body.text, signal });
       // A client that hung up was never told anything: store nothing rather than a partial reply.
       signal?.throwIfAborted();
-      return this.#store(principal, botId, conversation, body.text, reply, key);
+      return this.#store(principal, botId, conversation, body.text, reply, held);
     });
   }
 
@@ -110,7 +120,7 @@ export class ChatService {
     body: PostMessageBody,
     options: StreamOptions,
   ): Promise<ChatResult> {
-    return this.#once(principal, botId, body, options.idempotencyKey, async (key) => {
+    return this.#once(principal, botId, body, options.idempotencyKey, async (held) => {
       const { bot, conversation } = await this.#prepare(principal, botId, body.conversationId);
       let reply = '';
       for await (const delta of bot.stream({ text: body.text, signal: options.signal })) {
@@ -118,7 +128,7 @@ export class ChatService {
         await options.onChunk(delta);
       }
       options.signal?.throwIfAborted();
-      return this.#store(principal, botId, conversation, body.text, reply, key);
+      return this.#store(principal, botId, conversation, body.text, reply, held);
     });
   }
 
@@ -127,15 +137,17 @@ export class ChatService {
    * result and spends no budget; a key another request still holds is 409, a key used for
    * another request 422), then one unit of the account's message budget (429), then the work.
    * The key's row is claimed before the work (one statement) and completed by the statement
-   * that stores the messages (`work` gets the key to hand to #store); a failure frees it, so a
-   * retry after a failure runs anew.
+   * that stores the messages (`work` gets the held key to hand to #store); a failure frees it,
+   * so a retry after a failure runs anew. A claim whose request never answered (its process
+   * was killed) is taken over by a retry once IDEMPOTENCY_LEASE_MS has passed; were its holder
+   * still at work, it stores nothing and answers 409 (#store).
    */
   async #once(
     principal: Principal,
     botId: string,
     body: PostMessageBody,
     key: string | undefined,
-    work: (key: string | undefined) => Promise<ChatResult>,
+    work: (held: HeldKey | undefined) => Promise<ChatResult>,
   ): Promise<ChatResult> {
     if (key === undefined) {
       await spendAccountBudget(this.#messageLimiter, principal);
@@ -148,6 +160,7 @@ export class ChatService {
       key,
       fingerprint,
       ttlSeconds: this.#idempotencyTtlSeconds,
+      leaseMs: this.#idempotencyLeaseMs,
     });
     if (claim.state !== 'claimed') {
       if (claim.fingerprint !== fingerprint) throw new AppError('SWY_ERR_IDEMPOTENCY_KEY_REUSED');
@@ -156,9 +169,9 @@ export class ChatService {
     }
     try {
       await spendAccountBudget(this.#messageLimiter, principal);
-      return await work(key);
+      return await work(claim.held);
     } catch (error) {
-      await this.#conversations.releaseIdempotencyKey(accountId, key).catch(() => undefined);
+      await this.#conversations.releaseIdempotencyKey(accountId, claim.held).catch(() => undefined);
       throw error;
     }
   }
@@ -192,15 +205,26 @@ export class ChatService {
     conversation: Conversation | undefined,
     text: string,
     replyText: string,
-    idempotencyKey: string | undefined,
+    idempotencyKey: HeldKey | undefined,
   ): Promise<ChatResult> {
-    return this.#conversations.storeExchange({
-      accountId: principal.accountId,
-      botId,
-      conversationId: conversation?.id,
-      text,
-      replyText,
-      idempotencyKey,
-    });
+    try {
+      return await this.#conversations.storeExchange({
+        accountId: principal.accountId,
+        botId,
+        conversationId: conversation?.id,
+        text,
+        replyText,
+        idempotencyKey,
+      });
+    } catch (error) {
+      // Outlived its lease and was taken over: the request that took the key answers it.
+      if (error instanceof IdempotencyClaimLostError) {
+        throw new AppError('SWY_ERR_IDEMPOTENCY_KEY_IN_USE', {
+          message:
+            'This request took longer than IDEMPOTENCY_LEASE_MS and another with the same Idempotency-Key took it over; nothing was stored',
+        });
+      }
+      throw error;
+    }
   }
 }

@@ -25,6 +25,8 @@ export interface ServiceDependencies {
   readonly sessionTtlSeconds: number;
   /** IDEMPOTENCY_TTL_SECONDS */
   readonly idempotencyTtlSeconds: number;
+  /** IDEMPOTENCY_LEASE_MS */
+  readonly idempotencyLeaseMs: number;
   /**
    * Per-account budgets (the app builds them from MESSAGE_RATE_* and PROXY_RATE_*, in memory or
    * in Redis). One left out is no limit: only tests and tools leave them out.
@@ -100,6 +102,7 @@ export function createServices(deps: ServiceDependencies): Services {
       deps.bots ?? defaultBots,
       {
         idempotencyTtlSeconds: deps.idempotencyTtlSeconds,
+        idempotencyLeaseMs: deps.idempotencyLeaseMs,
         messageLimiter: deps.limiters?.messages,
       },
     ),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { statement, type Queryable } from '../db/database.js';
 import { decodePositionCursor, encodeCursor } from './cursor.js';
 import { uuidv7 } from './ids.js';
@@ -94,7 +95,13 @@ const MESSAGE_JSON = (m: string) => `jsonb_build_object(
  * its message_count after the two new messages; `stored` numbers them from it; `exchange`
  * builds the answer; `completed` stores that answer under the Idempotency-Key ($8; NULL
  * matches no row, so without a key it does nothing). Were the conversation gone, `conversation`
- * is empty, so nothing is inserted or completed and the statement returns no row.
+ * is empty, so nothing is inserted or completed and `body` is NULL.
+ *
+ * With a key, `held` (in each head) locks the key's row while it is still this request's
+ * claim ($9, the token it drew) and unanswered, and nothing is written unless it did: a claim
+ * taken over after its lease (CLAIM_KEY) loses its answer, and `held` in the one row returned
+ * says so. The lock orders the two: a takeover waiting on it finds the row answered, and a
+ * store waiting on a takeover finds another token (READ COMMITTED re-reads the locked row).
  * The foreign key from messages to a conversation inserted by the same statement holds: the
  * RI check runs at the end of the statement, when the row is there.
  */
@@ -119,15 +126,27 @@ exchange AS (
 completed AS (
   UPDATE idempotency_keys AS k SET response = e.body
     FROM exchange AS e
-   WHERE k.account_id = $2 AND k.key = $8::text
+   WHERE k.account_id = $2 AND k.key = $8::text AND k.claim = $9::uuid
 )
-SELECT body FROM exchange`;
+SELECT (SELECT body FROM exchange) AS body,
+       ($8::text IS NULL OR EXISTS (SELECT 1 FROM held)) AS held`;
+
+/** The claim's row, locked, while this request still holds it: see EXCHANGE_TAIL. */
+const HELD = `held AS MATERIALIZED (
+  SELECT 1 FROM idempotency_keys
+   WHERE account_id = $2::uuid AND key = $8::text AND claim = $9::uuid AND response IS NULL
+     FOR UPDATE
+)`;
+/** Whether this statement may write: no key, or the key's claim still this request's. */
+const MAY_WRITE = `($8::text IS NULL OR EXISTS (SELECT 1 FROM held))`;
 
 /** A new conversation, born with its two messages (its message_count is 2 from the start). */
 const STORE_EXCHANGE_NEW = statement(
   'conversations.store-exchange-new',
-  `WITH conversation AS (
-  INSERT INTO conversations (id, account_id, bot_id, message_count) VALUES ($1, $2, $3, 2)
+  `WITH ${HELD},
+conversation AS (
+  INSERT INTO conversations (id, account_id, bot_id, message_count)
+  SELECT $1::uuid, $2::uuid, $3::text, 2 WHERE ${MAY_WRITE}
   RETURNING id, message_count
 )${EXCHANGE_TAIL}`,
 );
@@ -141,9 +160,10 @@ const STORE_EXCHANGE_NEW = statement(
  */
 const STORE_EXCHANGE_CONTINUED = statement(
   'conversations.store-exchange-continued',
-  `WITH conversation AS (
+  `WITH ${HELD},
+conversation AS (
   UPDATE conversations SET message_count = message_count + 2, updated_at = now()
-   WHERE id = $1 AND account_id = $2 AND bot_id = $3
+   WHERE id = $1::uuid AND account_id = $2::uuid AND bot_id = $3::text AND ${MAY_WRITE}
   RETURNING id, message_count
 )${EXCHANGE_TAIL}`,
 );
@@ -151,7 +171,10 @@ const STORE_EXCHANGE_CONTINUED = statement(
 /**
  * Purges the keys past the TTL and claims one, in one statement. `purged` is drained by
  * `count(*)` before `claimed` makes its row, so an expired row of the same key is gone first
- * (a row this statement deleted does not conflict). When the INSERT did nothing, the second
+ * (a row this statement deleted does not conflict). A row of the same key and request that is
+ * still unanswered past the lease ($6 ms since claimed_at: its holder died or overran) is taken
+ * over with this caller's token ($5); the conflicting row is locked either way, so two takers
+ * cannot both win. When the INSERT did nothing, the second
  * branch reads the row that holds the key; it reads the statement's snapshot, in which the
  * rows just purged still show, hence the TTL test on created_at there too. A holder that
  * committed after that snapshot is invisible to it: then no row comes back and the caller asks
@@ -164,9 +187,12 @@ const CLAIM_KEY = statement(
   RETURNING 1
 ),
 claimed AS (
-  INSERT INTO idempotency_keys (account_id, key, fingerprint)
-  SELECT $1::uuid, $2::text, $3::text FROM (SELECT count(*) FROM purged) AS after_purge
-  ON CONFLICT (account_id, key) DO NOTHING
+  INSERT INTO idempotency_keys (account_id, key, fingerprint, claim)
+  SELECT $1::uuid, $2::text, $3::text, $5::uuid FROM (SELECT count(*) FROM purged) AS after_purge
+  ON CONFLICT (account_id, key) DO UPDATE SET claim = EXCLUDED.claim, claimed_at = now()
+   WHERE idempotency_keys.response IS NULL
+     AND idempotency_keys.fingerprint = EXCLUDED.fingerprint
+     AND idempotency_keys.claimed_at <= now() - make_interval(secs => $6::double precision / 1000)
   RETURNING fingerprint
 )
 SELECT true AS claimed, fingerprint, NULL::jsonb AS response FROM claimed
@@ -178,11 +204,13 @@ SELECT false, k.fingerprint, k.response FROM idempotency_keys AS k
 );
 const COMPLETE_KEY = statement(
   'idempotency-keys.complete',
-  `UPDATE idempotency_keys SET response = $3::jsonb WHERE account_id = $1 AND key = $2`,
+  `UPDATE idempotency_keys SET response = $4::jsonb
+    WHERE account_id = $1 AND key = $2 AND claim = $3 AND response IS NULL`,
 );
 const RELEASE_KEY = statement(
   'idempotency-keys.release',
-  `DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND response IS NULL`,
+  `DELETE FROM idempotency_keys
+    WHERE account_id = $1 AND key = $2 AND claim = $3 AND response IS NULL`,
 );
 
 const toConversation = (row: ConversationRow): Conversation => ({
@@ -212,13 +240,19 @@ const messageOf = (m: Message): Message => ({
   createdAt: m.createdAt,
 });
 
+/** A key this caller claimed, and the token that says the claim is still its own. */
+export interface HeldKey {
+  readonly key: string;
+  readonly claim: string;
+}
+
 /**
- * Where an Idempotency-Key stands for one account: `claimed` (this caller inserted it and does
- * the work), `pending` (another request holds it and has not answered yet) or `done` (the
- * first answer, to replay). `fingerprint` is the request the key was first used for.
+ * Where an Idempotency-Key stands for one account: `claimed` (this caller holds it, as `held`,
+ * and does the work), `pending` (another request holds it and has not answered yet) or `done`
+ * (the first answer, to replay). `fingerprint` is the request the key was first used for.
  */
 export type IdempotencyClaim =
-  | { readonly state: 'claimed' }
+  | { readonly state: 'claimed'; readonly held: HeldKey }
   | { readonly state: 'pending'; readonly fingerprint: string }
   | { readonly state: 'done'; readonly fingerprint: string; readonly response: unknown };
 
@@ -240,8 +274,22 @@ export interface ExchangeInput {
   readonly conversationId?: string | undefined;
   readonly text: string;
   readonly replyText: string;
-  /** The Idempotency-Key this caller claimed: the exchange is stored as its answer. */
-  readonly idempotencyKey?: string | undefined;
+  /**
+   * The Idempotency-Key this caller claimed: the exchange is stored as its answer, and only
+   * while the claim is still this caller's (else IdempotencyClaimLostError, nothing stored).
+   */
+  readonly idempotencyKey?: HeldKey | undefined;
+}
+
+/**
+ * The claim under which an exchange was to be stored was taken over (its lease ran out before
+ * the answer was ready): nothing was stored, and the request that took it over answers the key.
+ */
+export class IdempotencyClaimLostError extends Error {
+  constructor(readonly key: string) {
+    super(`the claim on Idempotency-Key ${JSON.stringify(key)} was taken over`);
+    this.name = 'IdempotencyClaimLostError';
+  }
 }
 
 export interface IdempotencyKeyInput {
@@ -250,6 +298,8 @@ export interface IdempotencyKeyInput {
   readonly fingerprint: string;
   /** Keys older than this count as never used (IDEMPOTENCY_TTL_SECONDS). */
   readonly ttlSeconds: number;
+  /** An unanswered claim older than this may be taken over (IDEMPOTENCY_LEASE_MS). */
+  readonly leaseMs: number;
 }
 
 export class ConversationsRepository {
@@ -320,12 +370,13 @@ export class ConversationsRepository {
    * Stores a message and the bot's reply, in a new conversation or at the end of an existing
    * one, and the answer under `idempotencyKey` when given: one statement, one round trip (see
    * STORE_EXCHANGE_NEW). Call it outside a transaction; it commits on its own. Throws when the
-   * conversation to continue is gone or not the account's and the bot's: nothing is stored.
+   * conversation to continue is gone or not the account's and the bot's, and
+   * IdempotencyClaimLostError when the key's claim is no longer this caller's: nothing is stored.
    */
   async storeExchange(input: ExchangeInput): Promise<Exchange> {
     const { conversationId, accountId, botId } = input;
     const store = conversationId === undefined ? STORE_EXCHANGE_NEW : STORE_EXCHANGE_CONTINUED;
-    const { rows } = await this.db.query<{ body: Exchange }>(
+    const { rows } = await this.db.query<{ body: Exchange | null; held: boolean }>(
       store([
         conversationId ?? uuidv7(),
         accountId,
@@ -334,9 +385,13 @@ export class ConversationsRepository {
         input.text,
         uuidv7(),
         input.replyText,
-        input.idempotencyKey ?? null,
+        input.idempotencyKey?.key ?? null,
+        input.idempotencyKey?.claim ?? null,
       ]),
     );
+    if (input.idempotencyKey && rows[0]?.held === false) {
+      throw new IdempotencyClaimLostError(input.idempotencyKey.key);
+    }
     const body = rows[0]?.body;
     if (!body) throw new Error(`conversation ${conversationId} does not exist`);
     // The JSON's keys in the API's order (jsonb keeps its own); the values are the stored ones.
@@ -366,10 +421,11 @@ export class ConversationsRepository {
    * key sees the claim at once; the primary key decides which of two concurrent INSERTs wins.
    * Every key older than `ttlSeconds`, of any account, is deleted first (the created_at index
    * finds them, each row is deleted once): an expired key is free again and the table holds one
-   * TTL's keys.
+   * TTL's keys. A claim of the same request left unanswered for `leaseMs` is taken over.
    */
   async claimIdempotencyKey(input: IdempotencyKeyInput): Promise<IdempotencyClaim> {
-    const { accountId, key, fingerprint, ttlSeconds } = input;
+    const { accountId, key, fingerprint, ttlSeconds, leaseMs } = input;
+    const claim = randomUUID();
     // Twice at most: the first statement's snapshot may miss a holder that committed while it
     // waited on the key, or a holder may have failed and freed the key in between (see CLAIM_KEY).
     for (let attempt = 0; attempt < 2; attempt += 1) {
@@ -377,10 +433,10 @@ export class ConversationsRepository {
         claimed: boolean;
         fingerprint: string;
         response: unknown;
-      }>(CLAIM_KEY([accountId, key, fingerprint, ttlSeconds]));
+      }>(CLAIM_KEY([accountId, key, fingerprint, ttlSeconds, claim, leaseMs]));
       const row = rows[0];
       if (!row) continue;
-      if (row.claimed) return { state: 'claimed' };
+      if (row.claimed) return { state: 'claimed', held: { key, claim } };
       return row.response === null
         ? { state: 'pending', fingerprint: row.fingerprint }
         : { state: 'done', fingerprint: row.fingerprint, response: row.response };
@@ -388,13 +444,26 @@ export class ConversationsRepository {
     return { state: 'pending', fingerprint };
   }
 
-  /** Stores the answer of a claimed key; call in the transaction that stores the messages. */
-  async completeIdempotencyKey(accountId: string, key: string, response: unknown): Promise<void> {
-    await this.db.query(COMPLETE_KEY([accountId, key, JSON.stringify(response)]));
+  /**
+   * Stores the answer of a key this caller still holds; false when the claim was taken over.
+   * (storeExchange stores the answer itself, with the messages.)
+   */
+  async completeIdempotencyKey(
+    accountId: string,
+    held: HeldKey,
+    response: unknown,
+  ): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      COMPLETE_KEY([accountId, held.key, held.claim, JSON.stringify(response)]),
+    );
+    return rowCount === 1;
   }
 
-  /** Frees a claimed key whose request failed (nothing was stored), so a retry runs anew. */
-  async releaseIdempotencyKey(accountId: string, key: string): Promise<void> {
-    await this.db.query(RELEASE_KEY([accountId, key]));
+  /**
+   * Frees a claimed key whose request failed (nothing was stored), so a retry runs anew; a
+   * claim taken over meanwhile is the new holder's and stays.
+   */
+  async releaseIdempotencyKey(accountId: string, held: HeldKey): Promise<void> {
+    await this.db.query(RELEASE_KEY([accountId, held.key, held.claim]));
   }
 }

@@ -166,6 +166,14 @@ export const ConfigSchema = Type.Object({
   PROXY_RATE_WINDOW_MS: Type.Integer({ minimum: 1_000, maximum: 86_400_000, default: 60_000 }),
   /** How long an Idempotency-Key's first answer is kept and replayed (60 s to 7 days). */
   IDEMPOTENCY_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 604_800, default: 86_400 }),
+  /**
+   * How long a claimed Idempotency-Key may stay unanswered before a retry with the same key and
+   * body takes it over (its holder's process was killed, say); until then, 409. At least the
+   * longest a message may take (UPSTREAM_TIMEOUT_MS, STREAM_REPLY_TIMEOUT_MS); past
+   * IDEMPOTENCY_TTL_SECONDS the key is new anyway. A holder that overruns it stores nothing and
+   * answers 409.
+   */
+  IDEMPOTENCY_LEASE_MS: Type.Integer({ minimum: 1_000, maximum: 86_400_000, default: 120_000 }),
   /** Rate-limit counters in Redis, shared by every instance; unset: in each process's memory. */
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   /** What every key this app writes to Redis starts with: deployments sharing a Redis differ. */
@@ -410,6 +418,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.HEADERS_TIMEOUT_MS > config.REQUEST_TIMEOUT_MS) {
     throw new ConfigError(
       `Invalid configuration:\n  HEADERS_TIMEOUT_MS: ${config.HEADERS_TIMEOUT_MS} is longer than REQUEST_TIMEOUT_MS (${config.REQUEST_TIMEOUT_MS}); the headers are part of the request`,
+    );
+  }
+  const longestMessageMs = Math.max(config.UPSTREAM_TIMEOUT_MS, config.STREAM_REPLY_TIMEOUT_MS);
+  if (config.IDEMPOTENCY_LEASE_MS < longestMessageMs) {
+    throw new ConfigError(
+      `Invalid configuration:\n  IDEMPOTENCY_LEASE_MS: ${config.IDEMPOTENCY_LEASE_MS} is shorter than a message may take (UPSTREAM_TIMEOUT_MS ${config.UPSTREAM_TIMEOUT_MS}, STREAM_REPLY_TIMEOUT_MS ${config.STREAM_REPLY_TIMEOUT_MS}); a retry would take over a key still at work`,
     );
   }
   if (config.WEB_CONCURRENCY > 1 && config.DATABASE_URL === undefined) {
