@@ -10,6 +10,7 @@ import { LOG_REDACT_PATHS, serverOptions, trustProxy, type Config } from '@switc
 import { routeGroups, type RouteGroup } from '@switchyard/api-spec';
 import { answerClientError } from '@switchyard/http-kit';
 import { type Database } from '@switchyard/persistence';
+import type { Services } from '@switchyard/domain';
 import { badUrl, sendError, toHttpError } from './lib/http-errors.js';
 import authPlugin from './plugins/auth.js';
 import configPlugin from './plugins/config.js';
@@ -45,6 +46,11 @@ export interface BuildAppOptions {
    * moved here. It must be wrapped with fastify-plugin, so that its hooks see every request.
    */
   readonly mount?: FastifyPluginAsync;
+  /**
+   * The use cases, when the caller has them already: apps/bridge-api's shadow side runs the
+   * bridge's own (one session cache, one database), and closes nothing of them. Unset: built here.
+   */
+  readonly services?: Services;
 }
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -87,6 +93,7 @@ export function buildApp({
   logger,
   routes = routeGroups,
   mount,
+  services,
 }: BuildAppOptions): FastifyInstance {
   const serves = new Set(routes);
   const app = Fastify({
@@ -145,7 +152,7 @@ export function buildApp({
   void app.register(errorsPlugin);
   void app.register(rateLimitPlugin);
   void app.register(upstreamPlugin);
-  void app.register(servicesPlugin, { db });
+  void app.register(servicesPlugin, { db, ...(services ? { services } : {}) });
   void app.register(authPlugin);
   if (serves.has('stream')) void app.register(websocketPlugin);
   if (mount) void app.register(mount);

@@ -111,12 +111,14 @@ export function shadowPlugin(plan: ShadowPlan, db: Database, options: ShadowOpti
       for (const route of plan.routes) router.on(route.method, route.path, () => undefined, route);
 
       // #region guide:shadow-side
-      // The same database; services of its own, built by the same code from the same config,
-      // but without a session cache (a log-out through Express reaches it at once) and without
-      // Redis (the shadowed reads are not rate-limited, and with no cache it needs no events).
+      // The bridge's own services, those Express's routes use: one session cache (a log-out
+      // through Express is seen by the shadow at once, and a shadowed read finds the session
+      // the client's request just looked up, with no second database round trip), one
+      // database. No Redis: the shadowed reads are not rate-limited.
       const shadowApp = (options.build ?? buildApp)({
-        config: { ...config, SESSION_CACHE_MAX_ENTRIES: 0, REDIS_URL: undefined },
+        config: { ...config, REDIS_URL: undefined },
         db,
+        services: app.services,
         logger: shadowLogger(app.log),
         routes: plan.groups,
       });
@@ -325,6 +327,6 @@ export function shadowPlugin(plan: ShadowPlan, db: Database, options: ShadowOpti
         await shadowApp.close();
       });
     },
-    { name: 'shadow', fastify: '5.x', dependencies: ['config'] },
+    { name: 'shadow', fastify: '5.x', dependencies: ['config', 'services'] },
   );
 }

@@ -15,9 +15,16 @@ declare module 'fastify' {
 export interface ServicesPluginOptions {
   /** Opened and closed by the caller (main.ts or a test), never by the app. */
   readonly db: Database;
+  /** Another app's services, used as they are (BuildAppOptions.services). */
+  readonly services?: Services;
 }
 
-const servicesPlugin: FastifyPluginAsync<ServicesPluginOptions> = async (app, { db }) => {
+const servicesPlugin: FastifyPluginAsync<ServicesPluginOptions> = async (app, options) => {
+  const { db } = options;
+  if (options.services) {
+    app.decorate('services', options.services);
+    return;
+  }
   // app.redis: the rate-limit plugin's client (REDIS_URL), shared with the bridge's Express side.
   const limiters = accountLimiters(app.config, app.redis);
   // Sessions ended by other instances and workers (Redis pub/sub or LISTEN/NOTIFY): until the

@@ -199,7 +199,7 @@ export const shadow: Scenario = {
         ],
         reading: [
           `At the steady load the p99 with shadowing on was ${fmt(steady.median)}× the p99 with it off (median of ${rounds} rounds, ${fmt(steady.min)}–${fmt(steady.max)}): the shadow starts after the response has been sent, so what it adds to a client's latency is the CPU it takes from the requests that arrive while it runs.`,
-          `At 100 connections the server is the limit, and a shadowed request costs a second run of the route, whose session lookup is a PGlite query on the app's thread where the client's request read the session cache: throughput with every read shadowed was ${fmt(fullRps.median)}× off, with one in ten ${fmt(fullRpsSampled.median)}×. SHADOW_MAX_PENDING bounds the second runs in flight (past 16 they are dropped and counted); SHADOW_SAMPLE_RATE is the knob that lowers their cost.`,
+          `At 100 connections the server is the limit, and a shadowed request costs a second run of the route through inject() (the session from the bridge's own cache, which the shadow side shares; before session 12 it had none, and each second run was a PGlite query on the app's thread: 0.288× off): throughput with every read shadowed was ${fmt(fullRps.median)}× off, with one in ten ${fmt(fullRpsSampled.median)}×. SHADOW_MAX_PENDING bounds the second runs in flight (past 16 they are dropped and counted); SHADOW_SAMPLE_RATE is the knob that lowers their cost.`,
         ],
       };
       return section;
