@@ -48,12 +48,15 @@ let users = 0;
 /** The bridge with SHADOW_GROUPS=bots,conversations (or `env`), listening, and a signed-in user. */
 async function startBridge(
   env: Record<string, string> = {},
-  options: Pick<BuildBridgeOptions, 'shadow' | 'expressExtras' | 'db'> = {},
+  options: Pick<BuildBridgeOptions, 'shadow' | 'expressExtras'> & { db?: Database } = {},
 ): Promise<Bridge> {
   const config = contractConfig(upstream, { SHADOW_GROUPS: 'bots,conversations', ...env });
   const raw: string[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void raw.push(line) });
-  const server = await serve(buildBridge({ config, db, logger, moved: MOVED, ...options }), config);
+  const server = await serve(
+    buildBridge({ config, logger, moved: MOVED, ...options, db: options.db ?? db }),
+    config,
+  );
   const credentials = {
     username: `shadow-${Date.now()}-${++users}`,
     password: 'correct horse battery',
