@@ -67,14 +67,36 @@ export function expectError(
 }
 
 /**
- * One describe per database target: the embedded PGlite always, and the PostgreSQL server
- * when it answers (always in CI). A target that cannot run gets one skipped case saying why.
+ * The database targets the suites run each case on: databaseTargets(), or those of the kinds
+ * CONTRACT_DATABASES names (a comma list of `pglite` and `postgres`). `.ci/run` sets `pglite`
+ * for the extra Node versions: the embedded database is the part that depends on the runtime
+ * (WebAssembly, the file system), where pg is JavaScript over a socket, already run on both
+ * databases by the machine's Node. An unknown kind fails the file rather than run nothing.
+ */
+export async function contractTargets(): Promise<DatabaseTarget[]> {
+  const all = await databaseTargets();
+  const named = (process.env['CONTRACT_DATABASES'] ?? '')
+    .split(',')
+    .map((kind) => kind.trim())
+    .filter(Boolean);
+  if (named.length === 0) return all;
+  const unknown = named.filter((kind) => !all.some((t) => t.kind === kind));
+  if (unknown.length > 0) {
+    throw new Error(`CONTRACT_DATABASES: unknown database kind ${unknown.join(', ')}`);
+  }
+  return all.filter((t) => named.includes(t.kind));
+}
+
+/**
+ * One describe per database target (contractTargets): the embedded PGlite always, and the
+ * PostgreSQL server when it answers (always in CI). A target that cannot run gets one skipped
+ * case saying why.
  */
 export async function describeEachTarget(
   title: (target: DatabaseTarget) => string,
   body: (target: DatabaseTarget) => void,
 ): Promise<void> {
-  for (const target of await databaseTargets()) describeTarget(title(target), target, body);
+  for (const target of await contractTargets()) describeTarget(title(target), target, body);
 }
 
 /** A describe for one database target, or one skipped case saying why the target cannot run. */

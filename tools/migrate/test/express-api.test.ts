@@ -14,6 +14,14 @@ interface Marker {
   readonly line: number;
 }
 
+/** The 1-based line of apps/express-api/<file> that holds `text` (once), as an editor shows it. */
+function lineOf(file: string, text: string): number {
+  const lines = readFileSync(join(APP, file), 'utf8').split('\n');
+  const found = lines.flatMap((line, i) => (line.includes(text) ? [i + 1] : []));
+  if (found.length !== 1) throw new Error(`${file}: ${found.length} lines hold ${text}`);
+  return found[0]!;
+}
+
 /** `// MIGRATION(<name>) before:` in apps/express-api/src, as `grep -rn "MIGRATION("` finds them. */
 function markers(): Marker[] {
   const out: Marker[] = [];
@@ -87,10 +95,10 @@ describe('scan apps/express-api', () => {
       'notFound',
     ]);
     expect(report.errorHandlers.map((e) => `${e.name} ${e.file}:${e.line}`)).toEqual([
-      'errorHandler src/app.ts:146',
+      `errorHandler src/app.ts:${lineOf('src/app.ts', 'app.use(errorHandler)')}`,
     ]);
     expect(report.notFound.map((e) => `${e.name} ${e.file}:${e.line}`)).toEqual([
-      'notFound src/app.ts:147',
+      `notFound src/app.ts:${lineOf('src/app.ts', 'app.use(notFound)')}`,
     ]);
     expect(report.upgrades.map((u) => u.kind)).toEqual(['ws-server', 'upgrade-listener']);
   });

@@ -1,6 +1,6 @@
-import { databaseTargets, type DatabaseTarget } from '@switchyard/persistence/testing';
+import type { DatabaseTarget } from '@switchyard/persistence/testing';
 import type { AppUnderTest } from '@switchyard/testing';
-import { describeTarget, useEnvironment } from '../support.js';
+import { contractTargets, describeTarget, useEnvironment } from '../support.js';
 import { accountCases } from './contract/accounts.js';
 import { botCases } from './contract/bots.js';
 import { conversationCases } from './contract/conversations.js';
@@ -15,7 +15,7 @@ export type { AppUnderTest, StartedApp } from '@switchyard/testing';
 export { buildCredentials, expectError } from '../support.js';
 
 export interface ApiContractOptions {
-  /** The database targets to run on: databaseTargets() unless given. */
+  /** The database targets to run on: contractTargets() unless given. */
   readonly targets?: readonly DatabaseTarget[];
   /**
    * The cases on an environment whose dependencies fail (a slow model, no knowledge source, the
@@ -45,7 +45,7 @@ export async function runApiContract(
   subject: AppUnderTest,
   options: ApiContractOptions = {},
 ): Promise<void> {
-  for (const target of options.targets ?? (await databaseTargets())) {
+  for (const target of options.targets ?? (await contractTargets())) {
     describeTarget(`${subject.name} API contract on ${target.kind}`, target, () => {
       const ctx = useEnvironment(subject, target);
       healthCases(ctx, target);
