@@ -2,7 +2,10 @@ import { OutgoingMessage, type IncomingMessage, type Server, type ServerResponse
 import type { Socket } from 'node:net';
 
 export interface KeepAliveDrain {
-  /** From now on every response closes its connection once sent. Call before server.close(). */
+  /**
+   * From now on every response closes its connection once sent, and server.close() takes the
+   * connections waiting in the accept queue first. Call before server.close().
+   */
   drain(): void;
 }
 
@@ -26,6 +29,9 @@ const headersOut = (res: ServerResponse): boolean =>
  * the last response is out. A response already streaming said `keep-alive`; its connection is
  * closed once idle after it, so a request sent on it in that instant is lost (the usual
  * keep-alive race, which no server can close from its side).
+ *
+ * While draining, `server.close()` also lets the event loop poll once before it closes the
+ * listening socket (see acceptQueued below).
  */
 export function keepAliveDrain(server: Server): KeepAliveDrain {
   // The newest response not yet finished on each connection: the one that must close it.
@@ -59,6 +65,31 @@ export function keepAliveDrain(server: Server): KeepAliveDrain {
     });
   });
 
+  // Linux resets (RST, the client's ECONNRESET) every connection still in the accept queue when
+  // the listening socket closes: the kernel completed the handshake, the client sent its request,
+  // and Node had not accepted it yet because the event loop was busy with the shutdown's own work
+  // (close hooks, WebSocket close frames). So close() waits until the event loop has polled, and
+  // Node has accepted those; they are answered with Connection: close. Node's close() destroys
+  // the idle connections before it closes the listening socket, which took up to 4 ms in the
+  // shutdown suite's traces, during which arrivals are reset too: here they go right after it.
+  // A connection whose handshake completes between the last poll and the close is still reset;
+  // no server can remove that gap from its side, only keep it short.
+  const close = server.close;
+  server.close = function (this: Server, callback?: (error?: Error) => void) {
+    if (!draining) return close.call(this, callback);
+    acceptQueued(() => {
+      const closeIdle = this.closeIdleConnections;
+      this.closeIdleConnections = () => {};
+      try {
+        close.call(this, callback);
+      } finally {
+        this.closeIdleConnections = closeIdle;
+      }
+      this.closeIdleConnections();
+    });
+    return this;
+  };
+
   return {
     drain() {
       if (draining) return;
@@ -66,4 +97,13 @@ export function keepAliveDrain(server: Server): KeepAliveDrain {
       for (const res of newest.values()) closeAfter(res);
     },
   };
+}
+
+/**
+ * Runs `then` after the event loop has polled at least once (and so accepted the connections
+ * waiting). Two immediates: one scheduled during the poll phase runs in that same iteration's
+ * check phase, with no poll after the call; the second runs after the next iteration's poll.
+ */
+function acceptQueued(then: () => void): void {
+  setImmediate(() => setImmediate(then));
 }
