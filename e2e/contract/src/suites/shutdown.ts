@@ -291,15 +291,30 @@ export async function runShutdownSuite(app: AppProcess): Promise<void> {
       // One exception, in cluster mode only: node:cluster's primary accepts connections for its
       // workers (round-robin), and one it accepted in the instant the last worker stopped taking
       // them is closed unanswered. Allowed there, and counted in the line the suite prints.
-      const primaryReset = (p: Probe) =>
-        variant.workers > 1 && p.outcome === 'failed' && /ECONNRESET|socket hang up/.test(p.error);
+      const reset = (p: Probe | undefined) =>
+        p?.outcome === 'failed' && /ECONNRESET|socket hang up/.test(p.error);
+      const primaryReset = (p: Probe) => variant.workers > 1 && reset(p);
+      // And in one process, the kernel's: Linux resets the connections still in the accept queue
+      // when the listening socket closes (docs/reliability.md). keepAliveDrain narrows the window
+      // to the instant of the close, so only the probe just before the first refused one may
+      // meet it, once.
+      const queueReset = (p: Probe, i: number, all: readonly Probe[]) =>
+        variant.workers === 1 && reset(p) && all[i + 1]?.outcome === 'refused';
 
       it('refuses new connections once it has stopped listening, and resets none', () => {
         const { lastAnswerAt, signalAt } = observed;
         const resets = observed.probes.filter(primaryReset).length;
         if (resets > 0)
           console.log(`shutdown: ${app.name}: ${resets} probe(s) reset by the primary`);
-        const probes = observed.probes.filter((p) => !primaryReset(p));
+        const queued = observed.probes.filter(queueReset);
+        expect(queued.length, 'probes reset in the accept queue at the close').toBeLessThanOrEqual(
+          1,
+        );
+        if (queued.length > 0)
+          console.log(`shutdown: ${app.name}: 1 probe reset in the accept queue at the close`);
+        const probes = observed.probes.filter(
+          (p, i, all) => !primaryReset(p) && !queueReset(p, i, all),
+        );
         const failed = probes.filter((p) => p.outcome === 'failed');
         expect(failed, 'probes that ended in an error other than ECONNREFUSED').toEqual([]);
         // Accepted before the server stopped listening: answered like any request.
