@@ -1,5 +1,6 @@
 import { RequestValidator, type RouteGroup } from '@switchyard/api-spec';
-import { createServices } from '@switchyard/domain';
+import { createServices, measuredUpstream } from '@switchyard/domain';
+import type { AppMetrics } from '@switchyard/http-kit';
 import { accountLimiters, openRedis, trustProxy, type Config } from '@switchyard/runtime';
 import { sessionEvents, type Database } from '@switchyard/persistence';
 import express, { type Express, type Router } from 'express';
@@ -11,6 +12,7 @@ import { createLogger } from './logger.js';
 import { authenticate } from './middleware/auth.js';
 import { errorHandler } from './middleware/errors.js';
 import { jsonBody } from './middleware/json-body.js';
+import { requestMetrics } from './middleware/metrics.js';
 import { notFound } from './middleware/not-found.js';
 import { requestId } from './middleware/request-id.js';
 import { securityHeaders } from './middleware/security-headers.js';
@@ -32,6 +34,8 @@ export interface CreateAppOptions {
   readonly db: Database;
   /** Defaults to createLogger(config): pino at LOG_LEVEL with the secrets redacted. */
   readonly logger?: Logger;
+  /** METRICS_PORT set: request and upstream durations are recorded here (server.ts serves them). */
+  readonly metrics?: AppMetrics | undefined;
 }
 
 /** The Express app, with the context the WebSocket server needs in `app.locals.context`. */
@@ -70,19 +74,23 @@ export function createApp({
   config,
   db,
   logger = createLogger(config),
+  metrics,
 }: CreateAppOptions): SwitchyardApp {
   const redis = config.REDIS_URL ? openRedis(config.REDIS_URL, logger) : undefined;
   const limiters = accountLimiters(config, redis);
   const events = sessionEvents({ db, redis, keyPrefix: config.REDIS_KEY_PREFIX, log: logger });
+  const upstream = new FetchUpstreamClient({
+    baseUrls: { model: config.MODEL_URL, knowledge: config.KNOWLEDGE_URL },
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    maxResponseBytes: config.UPSTREAM_MAX_RESPONSE_BYTES,
+    maxLineBytes: config.UPSTREAM_MAX_LINE_BYTES,
+  });
   const services = createServices({
     db,
     passwords: syncPasswordHasher,
-    upstream: new FetchUpstreamClient({
-      baseUrls: { model: config.MODEL_URL, knowledge: config.KNOWLEDGE_URL },
-      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-      maxResponseBytes: config.UPSTREAM_MAX_RESPONSE_BYTES,
-      maxLineBytes: config.UPSTREAM_MAX_LINE_BYTES,
-    }),
+    upstream: metrics
+      ? measuredUpstream(upstream, (call) => metrics.observeUpstream(call))
+      : upstream,
     ensembleSources: config.ENSEMBLE_SOURCES,
     maxReplyChars: config.MAX_REPLY_CHARS,
     streamReplyTimeoutMs: config.STREAM_REPLY_TIMEOUT_MS,
@@ -114,6 +122,7 @@ export function createApp({
   // TRUST_PROXY: which proxies' X-Forwarded-For decides req.ip (rate limits, logs); none when unset.
   app.set('trust proxy', trustProxy(config));
 
+  if (metrics) app.use(requestMetrics(metrics));
   app.use(requestId);
   app.use(
     pinoHttp({

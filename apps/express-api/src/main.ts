@@ -11,6 +11,7 @@ import {
   shutdownBudgetMs,
 } from '@switchyard/runtime';
 import { openDatabase } from '@switchyard/persistence';
+import { activeTracing } from '@switchyard/runtime/tracing';
 import { createLogger } from './logger.js';
 import { startServer, type RunningServer } from './server.js';
 
@@ -62,6 +63,8 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   try {
     await running.close();
     await db.close();
+    // The spans still buffered (tracing started by src/instrument.ts), before the exit.
+    await activeTracing()?.shutdown();
     logger.info('Stopped');
   } catch (error) {
     logger.error({ err: error }, 'Shutdown failed');

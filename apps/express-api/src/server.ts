@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { applyServerLimits, keepAliveDrain, serverOptions } from '@switchyard/runtime';
+import { metricsFor, serveMetrics } from '@switchyard/http-kit';
 import { createApp, type CreateAppOptions } from './app.js';
 import { clientErrorHandler } from './middleware/errors.js';
 import { attachStreamServer } from './routes/stream.js';
@@ -11,6 +12,8 @@ export interface RunningServer {
   /** Base URL without a trailing slash, e.g. `http://127.0.0.1:41234`. */
   readonly url: string;
   readonly server: Server;
+  /** The Prometheus listener (`${metricsUrl}/metrics`) when METRICS_PORT is set. */
+  readonly metricsUrl?: string | undefined;
   /**
    * Stops accepting connections, lets in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS),
    * closes WebSockets with 1001. Leaves the database open: its opener closes it. Safe to call twice.
@@ -26,7 +29,10 @@ function dialable(host: string): string {
 }
 
 /** Builds the app, attaches the WebSocket server and listens on HOST:PORT (0: any free port). */
-export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+export async function startServer(input: StartServerOptions): Promise<RunningServer> {
+  // METRICS_PORT set: the app records into these, and they are served on their own listener.
+  const metrics = input.metrics ?? metricsFor('express-api', input.config, input.db);
+  const options = { ...input, metrics };
   const { config } = options;
   // #region guide:start
   const app = createApp(options);
@@ -44,6 +50,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   const { port } = server.address() as AddressInfo;
   // #endregion guide:start
+  // Prometheus on its own listener (METRICS_PORT), never on HOST:PORT.
+  let metricsServer: Awaited<ReturnType<typeof serveMetrics>>;
+  try {
+    metricsServer = await serveMetrics(metrics, config);
+  } catch (error) {
+    await new Promise((resolve) => server.close(resolve));
+    throw error;
+  }
   // Session events (other processes' log-outs): until the first subscription is answered, every
   // request looks its session up in the database, so serving meanwhile is safe; the wait only
   // makes the cache useful from the first request on.
@@ -95,11 +109,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   return {
     url: `http://${dialable(config.HOST)}:${port}`,
     server,
+    metricsUrl: metricsServer?.url,
     close() {
       // Responses from now on, those in flight included, close their connection once sent:
       // Node alone keeps a busy connection alive after its response, until keepAliveTimeout.
       keepAlive.drain();
-      return close();
+      // The metrics listener last, so that a scrape during the drain still gets an answer.
+      return close().then(() => metricsServer?.close());
     },
   };
 }

@@ -11,10 +11,12 @@ import { routeGroups, type RouteGroup } from '@switchyard/api-spec';
 import { answerClientError } from '@switchyard/http-kit';
 import { type Database } from '@switchyard/persistence';
 import type { Services } from '@switchyard/domain';
+import type { AppMetrics } from '@switchyard/http-kit';
 import { badUrl, sendError, toHttpError } from './lib/http-errors.js';
 import authPlugin from './plugins/auth.js';
 import configPlugin from './plugins/config.js';
 import errorsPlugin, { notFoundHookPlugin } from './plugins/errors.js';
+import metricsPlugin from './plugins/metrics.js';
 import helmetPlugin, { SECURITY_HEADERS } from './plugins/helmet.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import servicesPlugin from './plugins/services.js';
@@ -51,6 +53,8 @@ export interface BuildAppOptions {
    * bridge's own (one session cache, one database), and closes nothing of them. Unset: built here.
    */
   readonly services?: Services;
+  /** METRICS_PORT set: request and upstream durations are recorded here (server.ts serves them). */
+  readonly metrics?: AppMetrics | undefined;
 }
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -94,6 +98,7 @@ export function buildApp({
   routes = routeGroups,
   mount,
   services,
+  metrics,
 }: BuildAppOptions): FastifyInstance {
   const serves = new Set(routes);
   const app = Fastify({
@@ -146,12 +151,13 @@ export function buildApp({
   // #endregion guide:request-id-hook
 
   void app.register(configPlugin, { config });
+  if (metrics) void app.register(metricsPlugin, { metrics });
   void app.register(validationPlugin);
   if (serves.has('docs')) void app.register(docsRoutes);
   void app.register(helmetPlugin);
   void app.register(errorsPlugin);
   void app.register(rateLimitPlugin);
-  void app.register(upstreamPlugin);
+  void app.register(upstreamPlugin, { metrics });
   void app.register(servicesPlugin, { db, ...(services ? { services } : {}) });
   void app.register(authPlugin);
   if (serves.has('stream')) void app.register(websocketPlugin);

@@ -12,6 +12,7 @@ import {
   type Config,
 } from '@switchyard/runtime';
 import { openDatabase, type Database } from '@switchyard/persistence';
+import { activeTracing } from '@switchyard/runtime/tracing';
 import type { RunningServer } from './server.js';
 
 /**
@@ -75,6 +76,8 @@ export async function runMain(
       else log.info({ signal: signal ?? signalled }, 'shutting down');
       await running.close();
       await db.close();
+      // The spans still buffered (tracing started by the app's src/instrument.ts).
+      await activeTracing()?.shutdown();
     },
   );
   if (worker) {

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { applyServerLimits, keepAliveDrain, type Config } from '@switchyard/runtime';
+import { metricsFor, serveMetrics, type AppMetrics } from '@switchyard/http-kit';
 import { buildApp, type BuildAppOptions } from './app.js';
 
 export type StartServerOptions = BuildAppOptions;
@@ -11,6 +12,8 @@ export interface RunningServer {
   readonly url: string;
   readonly server: Server;
   readonly app: FastifyInstance;
+  /** The Prometheus listener (`${metricsUrl}/metrics`) when METRICS_PORT is set. */
+  readonly metricsUrl?: string | undefined;
   /**
    * Stops accepting connections, lets in-flight requests finish for up to SHUTDOWN_TIMEOUT_MS,
    * closes WebSockets with 1001, then resolves. The database stays open. Safe to call twice.
@@ -44,11 +47,16 @@ async function shutdown(app: FastifyInstance, graceMs: number): Promise<void> {
 /** Builds the app, waits for every plugin, and listens on HOST:PORT (PORT 0: any free port). */
 // #region guide:start
 export function startServer(options: StartServerOptions): Promise<RunningServer> {
-  return serve(buildApp(options), options.config);
+  const metrics = options.metrics ?? metricsFor('fastify-api', options.config, options.db);
+  return serve(buildApp({ ...options, metrics }), options.config, metrics);
 }
 
 /** Waits for every plugin of a built app and listens (apps/bridge-api builds its own app). */
-export async function serve(app: FastifyInstance, config: Config): Promise<RunningServer> {
+export async function serve(
+  app: FastifyInstance,
+  config: Config,
+  metrics?: AppMetrics,
+): Promise<RunningServer> {
   try {
     await app.ready();
     await app.listen({ host: config.HOST, port: config.PORT });
@@ -58,6 +66,11 @@ export async function serve(app: FastifyInstance, config: Config): Promise<Runni
   }
   const { port } = app.server.address() as AddressInfo;
   // #endregion guide:start
+  // The app's metrics, when it has them (METRICS_PORT), on a listener of their own.
+  const metricsServer = await serveMetrics(metrics, config).catch(async (error: unknown) => {
+    await app.close();
+    throw error;
+  });
   // Timeouts and the connection cap, the same in every app (over Fastify's own: no request
   // timeout, a 72 s keep-alive); buildApp passes the check interval when it creates the server.
   const limits = applyServerLimits(app.server, config);
@@ -73,12 +86,14 @@ export async function serve(app: FastifyInstance, config: Config): Promise<Runni
     // A body still arriving would hold app.close() until the deadline.
     limits.closeUnfinished();
     await shutdown(app, config.SHUTDOWN_TIMEOUT_MS);
+    await metricsServer?.close();
   }
   let closing: Promise<void> | undefined;
   return {
     url: `http://${dialable(config.HOST)}:${port}`,
     server: app.server,
     app,
+    metricsUrl: metricsServer?.url,
     close: () => (closing ??= close()),
   };
 }

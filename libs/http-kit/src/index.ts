@@ -23,3 +23,16 @@ export { ACCEPTED_CONTENT_CODING, refusedJsonBody } from './lib/request/body-cod
 export { decodeUnreserved } from './lib/request/path.js';
 export { answerClientError, clientErrorOf, headersOf } from './lib/request/client-error.js';
 export { hasEncodedDotSegment, isBinaryBody } from './lib/lambda/gateway.js';
+export {
+  UNMATCHED_ROUTE,
+  createMetrics,
+  metricsFor,
+  serveMetrics,
+  startMetricsServer,
+} from './lib/metrics/metrics.js';
+export type {
+  AppMetrics,
+  MetricsServer,
+  PoolGaugeSource,
+  UpstreamObservation,
+} from './lib/metrics/metrics.js';

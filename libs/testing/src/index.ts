@@ -28,3 +28,11 @@ export type {
 export { freePort } from './lib/free-port.js';
 export { waitForOutput, waitReady } from './lib/wait-ready.js';
 export type { WaitReadyOptions, Watched } from './lib/wait-ready.js';
+export {
+  allAtOnce,
+  clientSpansTo,
+  descendsFrom,
+  oneAfterAnother,
+  serverSpanOf,
+} from './lib/spans.js';
+export type { FinishedSpan, HrTime } from './lib/spans.js';

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import type { UpstreamClient } from '@switchyard/domain';
+import { measuredUpstream, type UpstreamClient } from '@switchyard/domain';
+import type { AppMetrics } from '@switchyard/http-kit';
 import { UndiciUpstreamClient } from '../adapters/undici-upstream-client.js';
 
 declare module 'fastify' {
@@ -10,7 +11,12 @@ declare module 'fastify' {
   }
 }
 
-const upstreamPlugin: FastifyPluginAsync = async (app) => {
+export interface UpstreamPluginOptions {
+  /** METRICS_PORT set: each call's duration goes to the upstream histogram. */
+  readonly metrics?: AppMetrics | undefined;
+}
+
+const upstreamPlugin: FastifyPluginAsync<UpstreamPluginOptions> = async (app, { metrics }) => {
   const client = new UndiciUpstreamClient({
     baseUrls: { model: app.config.MODEL_URL, knowledge: app.config.KNOWLEDGE_URL },
     timeoutMs: app.config.UPSTREAM_TIMEOUT_MS,
@@ -18,7 +24,10 @@ const upstreamPlugin: FastifyPluginAsync = async (app) => {
     maxResponseBytes: app.config.UPSTREAM_MAX_RESPONSE_BYTES,
     maxLineBytes: app.config.UPSTREAM_MAX_LINE_BYTES,
   });
-  app.decorate('upstream', client);
+  app.decorate(
+    'upstream',
+    metrics ? measuredUpstream(client, (call) => metrics.observeUpstream(call)) : client,
+  );
   app.addHook('onClose', () => client.close());
 };
 

@@ -65,7 +65,22 @@ export interface Database extends Queryable {
     /** Shown in pg_stat_activity, so that an operator can tell the connection apart. */
     readonly applicationName?: string;
   }) => pg.Client;
+  /**
+   * The pool's connections now (the metrics' database pool gauges): open, idle, and queries
+   * waiting for one. Optional so that a wrapper in a test need not have it.
+   */
+  readonly poolStats?: () => PoolStats;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  /** Connections open (busy or idle), at most `max`. */
+  readonly total: number;
+  readonly idle: number;
+  /** Queries waiting for a connection. */
+  readonly waiting: number;
+  /** DB_POOL_SIZE on the server; 1 on PGlite. */
+  readonly max: number;
 }
 
 export interface DatabaseOptions {
@@ -191,6 +206,12 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     async ping() {
       await queryOn('SELECT 1');
     },
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: pool.options.max,
+    }),
     async close() {
       await pool.end();
       if (pglite && !pglite.closed) await pglite.close();

@@ -3,6 +3,7 @@ export type {
   Database,
   DatabaseKind,
   DatabaseOptions,
+  PoolStats,
   NamedQuery,
   Queryable,
   QueryValues,

@@ -212,6 +212,14 @@ export const ConfigSchema = Type.Object({
    * the app runs in this process. More needs DATABASE_URL: PGlite belongs to one process.
    */
   WEB_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
+  /**
+   * Port of the Prometheus endpoint (GET /metrics), a listener of its own, never the public one
+   * (docs/observability.md#metrics). Unset: no metrics are kept and nothing listens. 0: any
+   * free port (tests).
+   */
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+  /** Address of the metrics listener; loopback unless the scraper is on another host. */
+  METRICS_HOST: Type.String({ minLength: 1, maxLength: 255, default: '127.0.0.1' }),
   // WebSocket stream bounds (docs/reliability.md#websocket-bounds).
   /** Messages a socket may have waiting for their answer; one more closes it with 1008. */
   WS_MAX_QUEUED_FRAMES: Type.Integer({ minimum: 1, maximum: 10_000, default: 16 }),
