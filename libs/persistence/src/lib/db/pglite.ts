@@ -6,16 +6,28 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
+import type * as PgliteModule from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PgliteWorker } from './pglite-worker.js';
 
-// PGlite's exports map hides its package.json; find it next to the resolved entry point.
-const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-const PGLITE_VERSION: string = (
-  JSON.parse(readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')) as {
-    version: string;
-  }
-).version;
+// PGlite is loaded on first use, never at import: a process on the PostgreSQL server (a Lambda
+// function, whose bundle leaves PGlite out: docs/lambda.md) imports this module through the
+// barrel and must not need the package.
+let loaded: Promise<typeof PgliteModule> | undefined;
+const loadPglite = () => (loaded ??= import('@electric-sql/pglite'));
+
+let resolved: { entry: string; version: string } | undefined;
+/** PGlite's entry point (for the worker and the template child) and its version. */
+function pgliteEntry(): { entry: string; version: string } {
+  if (resolved) return resolved;
+  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  // PGlite's exports map hides its package.json; find it next to the resolved entry point.
+  const { version } = JSON.parse(
+    readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8'),
+  ) as { version: string };
+  resolved = { entry, version };
+  return resolved;
+}
 
 /**
  * PostgreSQL's shared buffer pool inside PGlite, in MB, unless the caller says otherwise.
@@ -33,14 +45,24 @@ export interface PgliteOptions {
 /** Where PGlite runs: on the app's thread, or on a worker thread (openPgliteOnWorker). */
 export type PgliteThread = 'main' | 'worker';
 
-/** PGlite's own start parameters plus ours; `-c` on the command line wins over postgresql.conf. */
+/**
+ * Our start parameters, which go after PGlite's own (withStartParams): `-c` on the command
+ * line wins over postgresql.conf. Checked before PGlite is loaded.
+ */
 export function pgliteStartParams(options: PgliteOptions = {}): string[] {
   const sharedBuffersMb = options.sharedBuffersMb ?? PGLITE_DEFAULT_SHARED_BUFFERS_MB;
   if (!Number.isInteger(sharedBuffersMb) || sharedBuffersMb < 1)
     throw new RangeError(
       `sharedBuffersMb must be a whole number of MB ≥ 1, got ${sharedBuffersMb}`,
     );
-  return [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`];
+  return ['-c', `shared_buffers=${sharedBuffersMb}MB`];
+}
+
+/** PGlite's own start parameters plus ours, and PGlite itself, loaded. */
+async function withStartParams(options: PgliteOptions) {
+  const ours = pgliteStartParams(options);
+  const { PGlite } = await loadPglite();
+  return { PGlite, startParams: [...PGlite.defaultStartParams, ...ours] };
 }
 
 /** Where the initdb template is cached; override with SWITCHYARD_PGLITE_TEMPLATE_DIR. */
@@ -50,6 +72,7 @@ export function templateDir(): string {
 
 function templatePaths() {
   const dir = templateDir();
+  const PGLITE_VERSION = pgliteEntry().version;
   return {
     /** The freshly initialised data directory as a tarball: what an in-memory PGlite loads. */
     tarball: path.join(dir, `initdb-${PGLITE_VERSION}.tar.gz`),
@@ -109,7 +132,7 @@ function makeTemplate(): Promise<void> {
         '--input-type=module',
         '-e',
         MAKE_TEMPLATE,
-        pathToFileURL(entry).href,
+        pathToFileURL(pgliteEntry().entry).href,
         paths.tarball,
         paths.dataDir,
       ],
@@ -161,7 +184,7 @@ async function seed(dataDir: string): Promise<void> {
  * (tests), loaded from the template's tarball.
  */
 export async function openPglite(dir?: string, options: PgliteOptions = {}): Promise<PGlite> {
-  const startParams = pgliteStartParams(options);
+  const { PGlite, startParams } = await withStartParams(options);
   // PGlite's own spelling of "in memory"; as a path it would make a directory named `memory:`.
   const dataDir = dir?.startsWith('memory://') ? undefined : dir;
   if (dataDir === undefined) {
@@ -183,11 +206,11 @@ export async function openPgliteOnWorker(
   dir?: string,
   options: PgliteOptions = {},
 ): Promise<PgliteWorker> {
-  const startParams = pgliteStartParams(options);
+  const { startParams } = await withStartParams(options);
   const dataDir = dir?.startsWith('memory://') ? undefined : dir;
   if (dataDir !== undefined) await seed(dataDir);
   const worker = new PgliteWorker({
-    entry: pathToFileURL(entry).href,
+    entry: pathToFileURL(pgliteEntry().entry).href,
     dataDir,
     startParams,
     ...(dataDir === undefined ? { loadDataDir: await (await pgliteTemplate()).arrayBuffer() } : {}),
