@@ -346,7 +346,18 @@ export async function buildLambda(
 ): Promise<LambdaBuildResult> {
   if (!LAMBDA_APPS.includes(app))
     throw new Error(`no Lambda entry for ${app}: one of ${LAMBDA_APPS.join(', ')}`);
-  const outdir = path.resolve(options.outdir ?? lambdaBundleDir(app));
+  return buildLambdaEntry({
+    entry: path.join(WORKSPACE, 'apps', app, 'src', 'lambda.ts'),
+    outdir: options.outdir ?? lambdaBundleDir(app),
+  });
+}
+
+/** buildLambda for any entry module that exports a `handler` (the bench's fixtures). */
+export async function buildLambdaEntry(options: {
+  entry: string;
+  outdir: string;
+}): Promise<LambdaBuildResult> {
+  const outdir = path.resolve(options.outdir);
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
   const assets = new Set<string>();
@@ -356,7 +367,7 @@ export async function buildLambda(
   const entry = path.join(outdir, LAMBDA_FILE);
   const result = await build({
     ...COMMON,
-    entryPoints: [path.join(WORKSPACE, 'apps', app, 'src', 'lambda.ts')],
+    entryPoints: [path.resolve(options.entry)],
     outfile: entry,
     minify: true,
     keepNames: true,

@@ -9,6 +9,7 @@ export {
   WORKSPACE,
   buildApp,
   buildLambda,
+  buildLambdaEntry,
   bundleDir,
   lambdaBundleDir,
 } from './build-app.js';

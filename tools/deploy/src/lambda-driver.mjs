@@ -40,7 +40,15 @@ say({ step: 'import', ms: ms(began), sinceStartMs: performance.now() });
 for (const [i, event] of events.entries()) {
   began = hr();
   const result = await handler(event, context(i));
-  say({ step: 'invoke', index: i, ms: ms(began), sinceStartMs: performance.now(), result });
+  const rssBytes = process.memoryUsage.rss();
+  say({
+    step: 'invoke',
+    index: i,
+    ms: ms(began),
+    sinceStartMs: performance.now(),
+    rssBytes,
+    result,
+  });
 }
 // The pool would keep the process alive; a Lambda container is frozen here instead.
 process.exit(0);

@@ -90,6 +90,8 @@ export interface Invocation {
   readonly ms: number;
   /** From the spawn to this result's line reaching the parent (ms). */
   readonly sinceSpawnMs: number;
+  /** The process's resident memory right after it (bytes). */
+  readonly rssBytes: number;
   readonly result: APIGatewayProxyStructuredResultV2;
 }
 
@@ -168,6 +170,7 @@ export async function invokeFresh(options: {
         .map((l) => ({
           ms: l.line['ms'] as number,
           sinceSpawnMs: l.at,
+          rssBytes: l.line['rssBytes'] as number,
           result: l.line['result'] as APIGatewayProxyStructuredResultV2,
         })),
     };

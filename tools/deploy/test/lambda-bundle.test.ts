@@ -20,6 +20,8 @@ import {
 } from '../src/lambda-invoke.js';
 
 const FRAMEWORK = { 'express-api': 'express', 'fastify-api': 'fastify' } as const;
+/** The node that runs the bundles: LAMBDA_NODE (e.g. a Node 24 binary, the template's runtime), else this one. */
+const NODE = process.env['LAMBDA_NODE'] || process.execPath;
 
 describe.each(LAMBDA_APPS)('the Lambda bundle of %s', (app) => {
   let dir: string;
@@ -33,6 +35,7 @@ describe.each(LAMBDA_APPS)('the Lambda bundle of %s', (app) => {
     built = await buildLambda(app, { outdir: path.join(dir, app) });
     db = await createServerDatabase();
     run = await invokeFresh({
+      node: NODE,
       bundle: built.entry,
       env: functionEnv(db.url),
       events: [
