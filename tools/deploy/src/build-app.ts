@@ -326,6 +326,8 @@ export interface LambdaBuildResult {
   readonly gzipBytes: number;
   /** The npm packages inside it. */
   readonly packages: readonly string[];
+  /** The five that take the most of it, with their bytes in the bundle (esbuild's metafile). */
+  readonly largest: ReadonlyArray<{ readonly name: string; readonly bytes: number }>;
   /** The packages of LEFT_OUT_OF_LAMBDA it refers to (lazily: see there). */
   readonly leftOut: readonly string[];
   /** Files and folders copied next to it, relative to the outdir. */
@@ -396,10 +398,11 @@ export async function buildLambdaEntry(options: {
     ],
   });
   await files.done();
-  const packages = new Set<string>();
-  for (const input of Object.keys(result.metafile.inputs)) {
+  const packages = new Map<string, number>();
+  const output = Object.values(result.metafile.outputs)[0]!;
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
     const pkg = ownPackage(path.resolve(WORKSPACE, input));
-    if (pkg) packages.add(pkg.name);
+    if (pkg) packages.set(pkg.name, (packages.get(pkg.name) ?? 0) + bytesInOutput);
   }
   const code = await readFile(entry);
   return {
@@ -407,7 +410,11 @@ export async function buildLambdaEntry(options: {
     entry,
     bytes: (await stat(entry)).size,
     gzipBytes: gzipSync(code, { level: 9 }).length,
-    packages: [...packages].sort(),
+    packages: [...packages.keys()].sort(),
+    largest: [...packages]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([name, bytes]) => ({ name, bytes })),
     leftOut: [...referred].sort(),
     assets: [...assets].sort(),
   };
@@ -429,7 +436,7 @@ async function main(argv: string[]): Promise<void> {
   if (lambda) {
     const r = await buildLambda(app as LambdaAppName, where);
     process.stdout.write(
-      `${path.relative(process.cwd(), r.entry)}: ${r.bytes} bytes (${r.gzipBytes} gzip), ${r.packages.length} npm packages inside, left out: ${r.leftOut.join(', ') || 'none'}, assets: ${r.assets.join(', ') || 'none'}\n`,
+      `${path.relative(process.cwd(), r.entry)}: ${r.bytes} bytes (${r.gzipBytes} gzip), ${r.packages.length} npm packages inside (largest: ${r.largest.map((p) => `${p.name} ${p.bytes}`).join(', ')}), left out: ${r.leftOut.join(', ') || 'none'}, assets: ${r.assets.join(', ') || 'none'}\n`,
     );
     return;
   }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { cp, mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -16,16 +16,17 @@ import { PgliteWorker } from './pglite-worker.js';
 let loaded: Promise<typeof PgliteModule> | undefined;
 const loadPglite = () => (loaded ??= import('@electric-sql/pglite'));
 
-let resolved: { entry: string; version: string } | undefined;
+let resolved: Promise<{ entry: string; version: string }> | undefined;
 /** PGlite's entry point (for the worker and the template child) and its version. */
-function pgliteEntry(): { entry: string; version: string } {
-  if (resolved) return resolved;
-  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-  // PGlite's exports map hides its package.json; find it next to the resolved entry point.
-  const { version } = JSON.parse(
-    readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8'),
-  ) as { version: string };
-  resolved = { entry, version };
+function pgliteEntry(): Promise<{ entry: string; version: string }> {
+  resolved ??= (async () => {
+    const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+    // PGlite's exports map hides its package.json; find it next to the resolved entry point.
+    const { version } = JSON.parse(
+      await readFile(path.join(path.dirname(entry), '..', 'package.json'), 'utf8'),
+    ) as { version: string };
+    return { entry, version };
+  })();
   return resolved;
 }
 
@@ -70,9 +71,9 @@ export function templateDir(): string {
   return process.env['SWITCHYARD_PGLITE_TEMPLATE_DIR'] ?? path.join(tmpdir(), 'switchyard-pglite');
 }
 
-function templatePaths() {
+async function templatePaths() {
   const dir = templateDir();
-  const PGLITE_VERSION = pgliteEntry().version;
+  const PGLITE_VERSION = (await pgliteEntry()).version;
   return {
     /** The freshly initialised data directory as a tarball: what an in-memory PGlite loads. */
     tarball: path.join(dir, `initdb-${PGLITE_VERSION}.tar.gz`),
@@ -124,7 +125,7 @@ let made: Promise<void> | undefined;
  */
 function makeTemplate(): Promise<void> {
   made ??= (async () => {
-    const paths = templatePaths();
+    const paths = await templatePaths();
     if (existsSync(paths.tarball) && existsSync(paths.dataDir)) return;
     await promisify(execFile)(
       process.execPath,
@@ -132,7 +133,7 @@ function makeTemplate(): Promise<void> {
         '--input-type=module',
         '-e',
         MAKE_TEMPLATE,
-        pathToFileURL(pgliteEntry().entry).href,
+        pathToFileURL((await pgliteEntry()).entry).href,
         paths.tarball,
         paths.dataDir,
       ],
@@ -158,7 +159,7 @@ let template: Promise<Blob> | undefined;
 export function pgliteTemplate(): Promise<Blob> {
   template ??= (async () => {
     await makeTemplate();
-    return new Blob([await readFile(templatePaths().tarball)]);
+    return new Blob([await readFile((await templatePaths()).tarball)]);
   })();
   template.catch(() => {
     template = undefined;
@@ -175,7 +176,7 @@ async function seed(dataDir: string): Promise<void> {
   if (!isEmptyDir(dataDir)) return;
   await makeTemplate();
   await mkdir(dataDir, { recursive: true });
-  await cp(templatePaths().dataDir, dataDir, { recursive: true });
+  await cp((await templatePaths()).dataDir, dataDir, { recursive: true });
 }
 
 /**
@@ -210,7 +211,7 @@ export async function openPgliteOnWorker(
   const dataDir = dir?.startsWith('memory://') ? undefined : dir;
   if (dataDir !== undefined) await seed(dataDir);
   const worker = new PgliteWorker({
-    entry: pathToFileURL(pgliteEntry().entry).href,
+    entry: pathToFileURL((await pgliteEntry()).entry).href,
     dataDir,
     startParams,
     ...(dataDir === undefined ? { loadDataDir: await (await pgliteTemplate()).arrayBuffer() } : {}),
