@@ -23,6 +23,7 @@ import { writeReport } from './lib/report.js';
 import { parseClients } from './lib/wrk.js';
 import { attribution } from './scenarios/attribution.js';
 import { blocking } from './scenarios/blocking.js';
+import { coldStart } from './scenarios/cold-start.js';
 import { dispatch } from './scenarios/dispatch.js';
 import { fanout } from './scenarios/fanout.js';
 import { nodeVersions } from './scenarios/node-versions.js';
@@ -45,6 +46,7 @@ export const scenarios: readonly Scenario[] = [
   scanScenario,
   scale,
   shadow,
+  coldStart,
 ];
 
 const USAGE = `Usage: node --import tsx --conditions=@switchyard/source tools/bench/src/main.ts [flags]
@@ -204,7 +206,7 @@ async function main(): Promise<number> {
   const bySection = new Map<string, Section>();
   const failures: Array<{ id: string; title: string; error: string }> = [];
   // Scenarios on the fleet run first, with every app started up front; the ones that spawn
-  // their own short-lived processes (dispatch, startup) run after the fleet has stopped.
+  // their own short-lived processes (dispatch, startup, coldstart) run after the fleet has stopped.
   const onFleet = selected.filter((s) => s.needs);
   const order = [...onFleet, ...selected.filter((s) => !s.needs)];
   try {

@@ -1,5 +1,6 @@
-// compose.yaml and deploy/k8s/*.yaml as data: the environment each app gets, its probes and its
-// stop budget, for the tests to hold against the apps' config schema and routes.
+// compose.yaml, deploy/k8s/*.yaml and deploy/lambda/template.yaml as data: the environment each
+// app gets, its probes and its stop budget, for the tests to hold against the apps' config schema
+// and routes.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -8,6 +9,45 @@ import { WORKSPACE } from './build-app.js';
 export const COMPOSE_FILE = path.join(WORKSPACE, 'compose.yaml');
 export const K8S_DIR = path.join(WORKSPACE, 'deploy', 'k8s');
 export const HAPROXY_CFG = path.join(WORKSPACE, 'deploy', 'haproxy', 'haproxy.cfg');
+export const SAM_TEMPLATE = path.join(WORKSPACE, 'deploy', 'lambda', 'template.yaml');
+
+/** CloudFormation's short-form intrinsic functions, each as its long form (`!Ref X` → `{ Ref: X }`). */
+const INTRINSICS = ['Ref', 'Condition', 'Sub', 'GetAtt', 'If', 'Not', 'Equals', 'And', 'Or']
+  .concat(['Join', 'Select', 'Split', 'FindInMap', 'Base64', 'Cidr', 'GetAZs', 'ImportValue'])
+  .flatMap((name) => {
+    const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
+    return [
+      {
+        tag: `!${name}`,
+        resolve: (value: string) => ({ [key]: name === 'GetAtt' ? value.split('.') : value }),
+      },
+      {
+        tag: `!${name}`,
+        collection: 'seq' as const,
+        resolve: (seq: { toJSON(): unknown }) => ({ [key]: seq.toJSON() }),
+      },
+    ];
+  });
+
+export interface SamResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+}
+
+export interface SamTemplate {
+  readonly AWSTemplateFormatVersion: string;
+  readonly Transform: string;
+  readonly Parameters: Record<string, { Type: string; Default?: string }>;
+  readonly Conditions?: Record<string, unknown>;
+  readonly Globals?: { Function?: Record<string, unknown> };
+  readonly Resources: Record<string, SamResource>;
+  readonly Outputs?: Record<string, unknown>;
+}
+
+/** The SAM template with its intrinsic functions in their long form, as CloudFormation reads it. */
+export function readSamTemplate(file = SAM_TEMPLATE): SamTemplate {
+  return parse(readFileSync(file, 'utf8'), { customTags: INTRINSICS }) as SamTemplate;
+}
 
 /** YAML with its merge keys (`<<: *app`) applied, as Compose reads it. */
 export function readCompose(file = COMPOSE_FILE): Record<string, unknown> {

@@ -11,4 +11,5 @@ export const scenarioTitles = {
   scan: '9. Scanner: switchyard-migrate scan on a generated 50,000-line app',
   scale: '10. Scale-out: 1, 2 and 3 instances behind HAProxy',
   shadow: '11. Shadow traffic: what comparing every read costs the client',
+  coldstart: '12. Lambda cold starts: a fresh process to its first answer',
 } as const;

@@ -1,5 +1,4 @@
 import type { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
 import { migrate } from './migrate.js';
 import { openPglite, openPgliteOnWorker, type PgliteThread } from './pglite.js';
@@ -131,6 +130,8 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       (options.pgliteThread === 'worker'
         ? await openPgliteOnWorker(options.dataDir, pgliteOptions)
         : await openPglite(options.dataDir, pgliteOptions));
+    // Loaded here, like PGlite itself (pglite.ts): a process on the server never needs it.
+    const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
     // The adapter needs only waitReady and execProtocolStream, which PgliteWorker has too.
     // PGlite is one session, and the adapter hands every client the pool makes one and the same
     // connection object: a client the pool throws away (pg-pool's query() does so after any

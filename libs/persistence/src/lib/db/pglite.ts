@@ -1,21 +1,34 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { cp, mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
+import type * as PgliteModule from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PgliteWorker } from './pglite-worker.js';
 
-// PGlite's exports map hides its package.json; find it next to the resolved entry point.
-const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-const PGLITE_VERSION: string = (
-  JSON.parse(readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')) as {
-    version: string;
-  }
-).version;
+// PGlite is loaded on first use, never at import: a process on the PostgreSQL server (a Lambda
+// function, whose bundle leaves PGlite out: docs/lambda.md) imports this module through the
+// barrel and must not need the package.
+let loaded: Promise<typeof PgliteModule> | undefined;
+const loadPglite = () => (loaded ??= import('@electric-sql/pglite'));
+
+let resolved: Promise<{ entry: string; version: string }> | undefined;
+/** PGlite's entry point (for the worker and the template child) and its version. */
+function pgliteEntry(): Promise<{ entry: string; version: string }> {
+  resolved ??= (async () => {
+    const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+    // PGlite's exports map hides its package.json; find it next to the resolved entry point.
+    const { version } = JSON.parse(
+      await readFile(path.join(path.dirname(entry), '..', 'package.json'), 'utf8'),
+    ) as { version: string };
+    return { entry, version };
+  })();
+  return resolved;
+}
 
 /**
  * PostgreSQL's shared buffer pool inside PGlite, in MB, unless the caller says otherwise.
@@ -33,14 +46,24 @@ export interface PgliteOptions {
 /** Where PGlite runs: on the app's thread, or on a worker thread (openPgliteOnWorker). */
 export type PgliteThread = 'main' | 'worker';
 
-/** PGlite's own start parameters plus ours; `-c` on the command line wins over postgresql.conf. */
+/**
+ * Our start parameters, which go after PGlite's own (withStartParams): `-c` on the command
+ * line wins over postgresql.conf. Checked before PGlite is loaded.
+ */
 export function pgliteStartParams(options: PgliteOptions = {}): string[] {
   const sharedBuffersMb = options.sharedBuffersMb ?? PGLITE_DEFAULT_SHARED_BUFFERS_MB;
   if (!Number.isInteger(sharedBuffersMb) || sharedBuffersMb < 1)
     throw new RangeError(
       `sharedBuffersMb must be a whole number of MB ≥ 1, got ${sharedBuffersMb}`,
     );
-  return [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`];
+  return ['-c', `shared_buffers=${sharedBuffersMb}MB`];
+}
+
+/** PGlite's own start parameters plus ours, and PGlite itself, loaded. */
+async function withStartParams(options: PgliteOptions) {
+  const ours = pgliteStartParams(options);
+  const { PGlite } = await loadPglite();
+  return { PGlite, startParams: [...PGlite.defaultStartParams, ...ours] };
 }
 
 /** Where the initdb template is cached; override with SWITCHYARD_PGLITE_TEMPLATE_DIR. */
@@ -48,8 +71,9 @@ export function templateDir(): string {
   return process.env['SWITCHYARD_PGLITE_TEMPLATE_DIR'] ?? path.join(tmpdir(), 'switchyard-pglite');
 }
 
-function templatePaths() {
+async function templatePaths() {
   const dir = templateDir();
+  const PGLITE_VERSION = (await pgliteEntry()).version;
   return {
     /** The freshly initialised data directory as a tarball: what an in-memory PGlite loads. */
     tarball: path.join(dir, `initdb-${PGLITE_VERSION}.tar.gz`),
@@ -101,7 +125,7 @@ let made: Promise<void> | undefined;
  */
 function makeTemplate(): Promise<void> {
   made ??= (async () => {
-    const paths = templatePaths();
+    const paths = await templatePaths();
     if (existsSync(paths.tarball) && existsSync(paths.dataDir)) return;
     await promisify(execFile)(
       process.execPath,
@@ -109,7 +133,7 @@ function makeTemplate(): Promise<void> {
         '--input-type=module',
         '-e',
         MAKE_TEMPLATE,
-        pathToFileURL(entry).href,
+        pathToFileURL((await pgliteEntry()).entry).href,
         paths.tarball,
         paths.dataDir,
       ],
@@ -135,7 +159,7 @@ let template: Promise<Blob> | undefined;
 export function pgliteTemplate(): Promise<Blob> {
   template ??= (async () => {
     await makeTemplate();
-    return new Blob([await readFile(templatePaths().tarball)]);
+    return new Blob([await readFile((await templatePaths()).tarball)]);
   })();
   template.catch(() => {
     template = undefined;
@@ -152,7 +176,7 @@ async function seed(dataDir: string): Promise<void> {
   if (!isEmptyDir(dataDir)) return;
   await makeTemplate();
   await mkdir(dataDir, { recursive: true });
-  await cp(templatePaths().dataDir, dataDir, { recursive: true });
+  await cp((await templatePaths()).dataDir, dataDir, { recursive: true });
 }
 
 /**
@@ -161,7 +185,7 @@ async function seed(dataDir: string): Promise<void> {
  * (tests), loaded from the template's tarball.
  */
 export async function openPglite(dir?: string, options: PgliteOptions = {}): Promise<PGlite> {
-  const startParams = pgliteStartParams(options);
+  const { PGlite, startParams } = await withStartParams(options);
   // PGlite's own spelling of "in memory"; as a path it would make a directory named `memory:`.
   const dataDir = dir?.startsWith('memory://') ? undefined : dir;
   if (dataDir === undefined) {
@@ -183,11 +207,11 @@ export async function openPgliteOnWorker(
   dir?: string,
   options: PgliteOptions = {},
 ): Promise<PgliteWorker> {
-  const startParams = pgliteStartParams(options);
+  const { startParams } = await withStartParams(options);
   const dataDir = dir?.startsWith('memory://') ? undefined : dir;
   if (dataDir !== undefined) await seed(dataDir);
   const worker = new PgliteWorker({
-    entry: pathToFileURL(entry).href,
+    entry: pathToFileURL((await pgliteEntry()).entry).href,
     dataDir,
     startParams,
     ...(dataDir === undefined ? { loadDataDir: await (await pgliteTemplate()).arrayBuffer() } : {}),
