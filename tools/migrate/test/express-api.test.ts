@@ -88,6 +88,7 @@ describe('scan apps/express-api', () => {
 
   it('reads the app-level chain in order, the error handler before the 404, and the upgrade', () => {
     expect(report.middleware.map((m) => `${m.name}${m.package ? ` (${m.package})` : ''}`)).toEqual([
+      'requestMetrics()',
       'requestId',
       'pinoHttp() (pino-http)',
       'securityHeaders (helmet)',
