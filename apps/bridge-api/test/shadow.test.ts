@@ -3,6 +3,7 @@
 // test starts a bridge on one shared PGlite with conversations and bots on Express, and reads
 // the shadow's counters and log lines; a test double of the Fastify side, built through the
 // test-only `shadow.build` option, plants a difference, a failure or a wait where one is needed.
+import { readdirSync, readFileSync } from 'node:fs';
 import { openDatabase, type Database } from '@switchyard/persistence';
 import type { RouteGroup } from '@switchyard/api-spec';
 import { buildApp, serve, type BuildAppOptions, type RunningServer } from '@switchyard/fastify-api';
@@ -534,5 +535,122 @@ describe('the summary line', () => {
       final: true,
       routes: { 'GET /v1/bots': { ...ZERO, matches: 1 } },
     });
+  });
+});
+
+// SHADOW_THREAD=worker, the default: the tests above that plant a double with `shadow.build`
+// run the side inline; these run it in its worker, the double from a module.
+const WORKER_DOUBLE = new URL('./fixtures/shadow-side.ts', import.meta.url).href;
+
+/** This process's threads' nice values, from /proc (Linux): field 19 of each task's stat. */
+function threadNiceValues(): number[] {
+  return readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    // The command name, in parentheses, may hold spaces: count fields after its closing one.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[16]);
+  });
+}
+
+describe('the shadow worker', () => {
+  it('reports a difference planted in the worker with its diff, through the bridge log', async () => {
+    const bridge = await startBridge({}, { shadow: { buildModule: WORKER_DOUBLE } });
+    try {
+      const res = await request(bridge.server.url).get('/v1/bots').set(bridge.auth).expect(200);
+      expect((await bridge.counts())['GET /v1/bots']).toEqual({ ...ZERO, mismatches: 1 });
+      const [line, ...more] = linesOf(bridge, 'shadow mismatch');
+      expect(more).toEqual([]);
+      const mismatch = line!['shadowMismatch'] as { requestId: string; diff: unknown[] };
+      expect(mismatch.requestId).toBe(res.headers['x-request-id']);
+      expect(mismatch.diff).toEqual(
+        expect.arrayContaining([
+          { path: 'body.bots[0].name', express: 'Echo' },
+          { path: 'body.bots[0].title', fastify: 'Echo' },
+        ]),
+      );
+    } finally {
+      await bridge.close();
+    }
+  });
+
+  it('hears of a log-out through Express before the next read: its own cache agrees', async () => {
+    const bridge = await startBridge();
+    try {
+      const url = bridge.server.url;
+      // The worker's session cache now holds the session (its comparison is over)...
+      await request(url).get('/v1/bots').set(bridge.auth).expect(200);
+      await bridge.counts();
+      await request(url).delete('/v1/sessions/current').set(bridge.auth).expect(204);
+      // ...and forgets it before it runs this read: a 401 on both sides, not a 200 from a
+      // stale cache.
+      await request(url).get('/v1/bots').set(bridge.auth).expect(401);
+      expect((await bridge.counts())['GET /v1/bots']).toEqual({ ...ZERO, matches: 2 });
+      expect(linesOf(bridge, 'shadow mismatch')).toEqual([]);
+    } finally {
+      await bridge.close();
+    }
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'runs at SHADOW_WORKER_NICE: one thread of this process more at that priority',
+    async () => {
+      const before = threadNiceValues().filter((nice) => nice === 7).length;
+      const bridge = await startBridge(
+        { SHADOW_WORKER_NICE: '7' },
+        { shadow: { buildModule: WORKER_DOUBLE } },
+      );
+      try {
+        expect(threadNiceValues().filter((nice) => nice === 7)).toHaveLength(before + 1);
+        expect(linesOf(bridge, 'shadow worker runs at the bridge priority')).toEqual([]);
+      } finally {
+        await bridge.close();
+      }
+      expect(threadNiceValues().filter((nice) => nice === 7)).toHaveLength(before);
+    },
+  );
+
+  it('stops: the client keeps its answer, the request counts as an error, a new worker takes over', async () => {
+    const bridge = await startBridge({}, { shadow: { buildModule: WORKER_DOUBLE } });
+    try {
+      const url = bridge.server.url;
+      await request(url).get('/v1/bots').set(bridge.auth).set('x-test-exit', '1').expect(200);
+      expect((await bridge.counts())['GET /v1/bots']).toEqual({ ...ZERO, errors: 1 });
+      expect(linesOf(bridge, 'shadow worker stopped')).toEqual([
+        expect.objectContaining({ shadowWorker: { exitCode: 3 } }),
+      ]);
+      expect(linesOf(bridge, 'shadow error')[0]).toMatchObject({
+        shadowError: { reason: 'the shadow worker stopped (exit code 3)' },
+      });
+      // Not restarted within a second of the last start: counted, not run.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      await request(url).get('/v1/bots').set(bridge.auth).expect(200);
+      expect((await bridge.counts())['GET /v1/bots']).toEqual({
+        ...ZERO,
+        errors: 1,
+        mismatches: 1,
+      });
+    } finally {
+      await bridge.close();
+    }
+  });
+
+  it('outgrows SHADOW_WORKER_MAX_HEAP_MB: stopped at the bound, counted, the client unharmed', async () => {
+    const bridge = await startBridge(
+      { SHADOW_WORKER_MAX_HEAP_MB: '128' },
+      { shadow: { buildModule: WORKER_DOUBLE } },
+    );
+    try {
+      const url = bridge.server.url;
+      await request(url).get('/v1/bots').set(bridge.auth).set('x-test-allocate', '1').expect(200);
+      expect((await bridge.counts())['GET /v1/bots']).toEqual({ ...ZERO, errors: 1 });
+      expect(linesOf(bridge, 'shadow worker failed')).toEqual([
+        expect.objectContaining({
+          err: expect.objectContaining({ code: 'ERR_WORKER_OUT_OF_MEMORY' }),
+        }),
+      ]);
+      await request(url).get('/health').expect(200);
+    } finally {
+      await bridge.close();
+    }
   });
 });

@@ -9,7 +9,7 @@ import Fastify, {
 import { LOG_REDACT_PATHS, serverOptions, trustProxy, type Config } from '@switchyard/runtime';
 import { routeGroups, type RouteGroup } from '@switchyard/api-spec';
 import { answerClientError } from '@switchyard/http-kit';
-import { type Database } from '@switchyard/persistence';
+import { type Database, type SessionEvents } from '@switchyard/persistence';
 import type { Services } from '@switchyard/domain';
 import type { AppMetrics } from '@switchyard/http-kit';
 import { badUrl, sendError, toHttpError } from './lib/http-errors.js';
@@ -53,6 +53,12 @@ export interface BuildAppOptions {
    * bridge's own (one session cache, one database), and closes nothing of them. Unset: built here.
    */
   readonly services?: Services;
+  /**
+   * How sessions ended elsewhere reach the services built here (unset: Redis, LISTEN/NOTIFY or
+   * this process only, chosen from the config). apps/bridge-api's shadow worker passes the
+   * bridge's revocations, relayed to it in order with its requests.
+   */
+  readonly sessionEvents?: SessionEvents;
   /** METRICS_PORT set: request and upstream durations are recorded here (server.ts serves them). */
   readonly metrics?: AppMetrics | undefined;
 }
@@ -98,6 +104,7 @@ export function buildApp({
   routes = routeGroups,
   mount,
   services,
+  sessionEvents,
   metrics,
 }: BuildAppOptions): FastifyInstance {
   const serves = new Set(routes);
@@ -158,7 +165,11 @@ export function buildApp({
   void app.register(errorsPlugin);
   void app.register(rateLimitPlugin);
   void app.register(upstreamPlugin, { metrics });
-  void app.register(servicesPlugin, { db, ...(services ? { services } : {}) });
+  void app.register(servicesPlugin, {
+    db,
+    ...(services ? { services } : {}),
+    ...(sessionEvents ? { sessionEvents } : {}),
+  });
   void app.register(authPlugin);
   if (serves.has('stream')) void app.register(websocketPlugin);
   if (mount) void app.register(mount);

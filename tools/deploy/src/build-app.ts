@@ -272,10 +272,16 @@ export async function buildApp(
   const assets = new Set<string>();
   const files = copier(outdir, assets);
   const entry = path.join(outdir, 'main.js');
+  const source = (file: string) => path.join(WORKSPACE, 'apps', app, 'src', file);
   await build({
     ...COMMON,
-    entryPoints: [path.join(WORKSPACE, 'apps', app, 'src', 'main.ts')],
-    outfile: entry,
+    // The bridge's shadow runs in a worker thread, which loads worker.js from beside main.js
+    // (apps/bridge-api/src/shadow/thread.ts): a second entry, bundled on its own.
+    entryPoints: {
+      main: source('main.ts'),
+      ...(app === 'bridge-api' ? { worker: source('shadow/worker.ts') } : {}),
+    },
+    outdir,
     plugins: [externalPackages(found), fileRelativeUrls(files, found)],
   });
   await files.done();

@@ -1,19 +1,23 @@
 // Shadow traffic (issue 17, docs/migration-guide.md#prove-a-group): the bridge answers a read
 // of a shadowed group from Express, then, once the client has its answer, runs the same request
-// through Fastify's routes of that group and compares the two answers.
+// through Fastify's routes of that group and compares the two answers: in a worker thread of
+// its own (SHADOW_THREAD=worker, thread.ts and worker.ts) or on the bridge's thread (inline).
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
 import type { Database } from '@switchyard/persistence';
 import { buildApp, type BuildAppOptions } from '@switchyard/fastify-api';
 import type { Config } from '@switchyard/runtime';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import FindMyWay from 'find-my-way';
-import { compareAnswers, type Answer } from './compare.js';
+import type { Answer } from './compare.js';
 import { ShadowCounters, type ShadowSnapshot } from './counters.js';
 import type { ShadowPlan, ShadowRoute } from './plan.js';
 import { redactUrl } from './redact.js';
+import { replayingSide, type ShadowJob, type ShadowSide } from './side.js';
+import { startWorkerSide } from './thread.js';
+
+export { MAX_LOGGED_DIFFERENCES } from './side.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -30,14 +34,17 @@ export interface Shadow {
 
 export interface ShadowOptions {
   /**
-   * Builds the Fastify side from the options the bridge gives it: fastify-api's buildApp with
-   * the shadowed groups and no Express. Tests plant a double of a route here; never in production.
+   * Tests only, never in production: builds the Fastify side on the bridge's thread from the
+   * options the bridge gives it (fastify-api's buildApp with the shadowed groups and no
+   * Express), to plant a double of a route. Setting it runs the side inline.
    */
   readonly build?: (options: BuildAppOptions) => FastifyInstance;
+  /**
+   * Tests only: the URL of a module whose `build` does the same inside the shadow worker
+   * (SHADOW_THREAD=worker), where a function cannot be sent.
+   */
+  readonly buildModule?: string;
 }
-
-/** The log line per mismatch quotes this many differences at most, and counts the rest. */
-export const MAX_LOGGED_DIFFERENCES = 20;
 
 /** What the onRequest hook keeps of a request it picked, until the response is sent. */
 interface Ticket {
@@ -51,47 +58,11 @@ interface Ticket {
   unusable?: 'too-large' | 'not-text' | 'not-sent';
 }
 
-/** Request headers that belong to the client's connection or body, not to the request. */
-const NOT_FORWARDED = [
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'te',
-  'upgrade',
-  'expect',
-  'content-length',
-];
-
-class ShadowTimeout extends Error {
-  override readonly name = 'ShadowTimeout';
-}
-
-class ShadowBodyTooLarge extends Error {
-  override readonly name = 'ShadowBodyTooLarge';
-}
-
 /** The shadow side's log level: warn, or the bridge's own when that is quieter. */
 function shadowLogger(log: FastifyBaseLogger): FastifyBaseLogger {
   const values = (log as { levels?: { values: Record<string, number> } }).levels?.values;
   const level = values && (values[log.level] ?? 0) > (values['warn'] ?? 40) ? log.level : 'warn';
   return log.child({ shadow: true }, { level });
-}
-
-/** Reads an injected response's body, giving up past `max` bytes. */
-async function readCapped(stream: Readable, max: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > max) {
-      stream.destroy();
-      throw new ShadowBodyTooLarge(`the Fastify answer is longer than ${max} bytes`);
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
@@ -110,20 +81,44 @@ export function shadowPlugin(plan: ShadowPlan, db: Database, options: ShadowOpti
       const router = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 16_384 });
       for (const route of plan.routes) router.on(route.method, route.path, () => undefined, route);
 
+      const limits = {
+        timeoutMs: config.SHADOW_TIMEOUT_MS,
+        maxBodyBytes: config.SHADOW_MAX_BODY_BYTES,
+      };
+      const shadowLog = shadowLogger(app.log);
       // #region guide:shadow-side
-      // The bridge's own services, those Express's routes use: one session cache (a log-out
-      // through Express is seen by the shadow at once, and a shadowed read finds the session
-      // the client's request just looked up, with no second database round trip), one
-      // database. No Redis: the shadowed reads are not rate-limited.
-      const shadowApp = (options.build ?? buildApp)({
-        config: { ...config, REDIS_URL: undefined },
-        db,
-        services: app.services,
-        logger: shadowLogger(app.log),
-        routes: plan.groups,
-      });
+      // The Fastify side: fastify-api's routes of the shadowed groups, on the bridge's database
+      // and without Redis (the shadowed reads are not rate-limited). By default in a worker
+      // thread of its own, so that its CPU and its garbage stay off the thread that answers
+      // clients; it keeps a session cache of its own, told of every session that ends in the
+      // bridge before any later job. Inline, it runs the bridge's own services (one session
+      // cache) on the bridge's thread.
+      let side: ShadowSide;
+      let stopRelay = () => undefined as unknown;
+      if (config.SHADOW_THREAD === 'worker' && !options.build) {
+        const worker = await startWorkerSide({
+          config,
+          groups: plan.groups,
+          db,
+          log: shadowLog,
+          limits,
+          live: () => app.services.sessionEvents.live,
+          ...(options.buildModule ? { buildModule: options.buildModule } : {}),
+        });
+        stopRelay = app.services.accounts.onEnded((event) => worker.sessionEnded(event));
+        side = worker;
+      } else {
+        const shadowApp = (options.build ?? buildApp)({
+          config: { ...config, REDIS_URL: undefined },
+          db,
+          services: app.services,
+          logger: shadowLog,
+          routes: plan.groups,
+        });
+        await shadowApp.ready();
+        side = replayingSide(shadowApp, limits);
+      }
       // #endregion guide:shadow-side
-      await shadowApp.ready();
 
       const tickets = new WeakMap<FastifyRequest, Ticket>();
       const inFlight = new Set<Promise<void>>();
@@ -139,86 +134,42 @@ export function shadowPlugin(plan: ShadowPlan, db: Database, options: ShadowOpti
         app.log.info({ shadowSummary: summary }, 'shadow summary');
       }
 
-      // #region guide:shadow-replay
-      /** Runs the request through the Fastify side: at most SHADOW_TIMEOUT_MS, the body capped. */
-      async function replay(ticket: Ticket, requestId: string): Promise<Answer> {
-        const controller = new AbortController();
-        const timedOut = new Promise<never>((_resolve, reject) => {
-          controller.signal.addEventListener('abort', () => reject(new ShadowTimeout()), {
-            once: true,
-          });
-        });
-        timedOut.catch(() => undefined);
-        const timer = setTimeout(() => controller.abort(), config.SHADOW_TIMEOUT_MS);
-        try {
-          const headers: Record<string, string | string[]> = {};
-          for (const [name, value] of Object.entries(ticket.headers)) {
-            if (value !== undefined && !NOT_FORWARDED.includes(name)) headers[name] = value;
-          }
-          // The client's request id: the Fastify side's log lines carry the same one.
-          headers['x-request-id'] = requestId;
-          const injected = shadowApp.inject({
-            method: ticket.route.method,
-            url: ticket.url,
-            headers,
-            ...(ticket.remoteAddress ? { remoteAddress: ticket.remoteAddress } : {}),
-            signal: controller.signal,
-            payloadAsStream: true,
-          });
-          const res = await Promise.race([injected, timedOut]);
-          const body = await Promise.race([
-            readCapped(res.stream(), config.SHADOW_MAX_BODY_BYTES),
-            timedOut,
-          ]);
-          return {
-            status: res.statusCode,
-            headers: res.headers,
-            body: ticket.route.method === 'HEAD' ? undefined : body,
-          };
-        } finally {
-          clearTimeout(timer);
-        }
-      }
-      // #endregion guide:shadow-replay
-
-      async function compare(ticket: Ticket, express: Answer, requestId: string): Promise<void> {
-        const { key } = ticket.route;
-        let fastify: Answer;
-        try {
-          fastify = await replay(ticket, requestId);
-        } catch (error) {
+      async function compare(job: ShadowJob): Promise<void> {
+        const { key } = job.route;
+        const outcome = await side.run(job);
+        const url = redactUrl(job.url);
+        if (outcome.kind === 'match') {
+          counters.count(key, 'matches');
+        } else if (outcome.kind === 'error') {
           counters.count(key, 'errors');
-          const reason =
-            error instanceof ShadowTimeout
-              ? `no answer within SHADOW_TIMEOUT_MS (${config.SHADOW_TIMEOUT_MS} ms)`
-              : error instanceof Error
-                ? error.message
-                : String(error);
           app.log.warn(
-            { shadowError: { run, route: key, requestId, url: redactUrl(ticket.url), reason } },
+            {
+              shadowError: {
+                run,
+                route: key,
+                requestId: job.requestId,
+                url,
+                reason: outcome.reason,
+              },
+            },
             'shadow error',
           );
-          return;
-        }
-        const differences = compareAnswers(express, fastify);
-        if (differences.length === 0) {
-          counters.count(key, 'matches');
-          return;
-        }
-        counters.count(key, 'mismatches');
-        app.log.warn(
-          {
-            shadowMismatch: {
-              run,
-              route: key,
-              requestId,
-              url: redactUrl(ticket.url),
-              diff: differences.slice(0, MAX_LOGGED_DIFFERENCES),
-              more: Math.max(0, differences.length - MAX_LOGGED_DIFFERENCES),
+        } else {
+          counters.count(key, 'mismatches');
+          app.log.warn(
+            {
+              shadowMismatch: {
+                run,
+                route: key,
+                requestId: job.requestId,
+                url,
+                diff: outcome.diff,
+                more: outcome.more,
+              },
             },
-          },
-          'shadow mismatch',
-        );
+            'shadow mismatch',
+          );
+        }
       }
 
       function dispatch(ticket: Ticket, express: Answer, requestId: string): void {
@@ -229,7 +180,15 @@ export function shadowPlugin(plan: ShadowPlan, db: Database, options: ShadowOpti
           return;
         }
         pending += 1;
-        const work = compare(ticket, express, requestId)
+        const job: ShadowJob = {
+          route: ticket.route,
+          url: ticket.url,
+          headers: ticket.headers,
+          remoteAddress: ticket.remoteAddress,
+          requestId,
+          express,
+        };
+        const work = compare(job)
           .catch((error: unknown) => {
             counters.count(key, 'errors');
             app.log.error({ err: error, route: key }, 'shadow comparison failed');
@@ -324,7 +283,8 @@ export function shadowPlugin(plan: ShadowPlan, db: Database, options: ShadowOpti
         // Each shadow request ends within SHADOW_TIMEOUT_MS, so this wait is bounded.
         await settled();
         logSummary(true);
-        await shadowApp.close();
+        stopRelay();
+        await side.close();
       });
     },
     { name: 'shadow', fastify: '5.x', dependencies: ['config', 'services'] },

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { createServices, type Services } from '@switchyard/domain';
 import { accountLimiters } from '@switchyard/runtime';
-import { sessionEvents, type Database } from '@switchyard/persistence';
+import { sessionEvents, type Database, type SessionEvents } from '@switchyard/persistence';
 import { asyncPasswordHasher } from '../adapters/async-password-hasher.js';
 
 declare module 'fastify' {
@@ -17,6 +17,8 @@ export interface ServicesPluginOptions {
   readonly db: Database;
   /** Another app's services, used as they are (BuildAppOptions.services). */
   readonly services?: Services;
+  /** How sessions ended elsewhere reach these services (BuildAppOptions.sessionEvents). */
+  readonly sessionEvents?: SessionEvents;
 }
 
 const servicesPlugin: FastifyPluginAsync<ServicesPluginOptions> = async (app, options) => {
@@ -29,12 +31,14 @@ const servicesPlugin: FastifyPluginAsync<ServicesPluginOptions> = async (app, op
   const limiters = accountLimiters(app.config, app.redis);
   // Sessions ended by other instances and workers (Redis pub/sub or LISTEN/NOTIFY): until the
   // first subscription is answered, the session cache stays out of the way.
-  const events = sessionEvents({
-    db,
-    redis: app.redis,
-    keyPrefix: app.config.REDIS_KEY_PREFIX,
-    log: app.log,
-  });
+  const events =
+    options.sessionEvents ??
+    sessionEvents({
+      db,
+      redis: app.redis,
+      keyPrefix: app.config.REDIS_KEY_PREFIX,
+      log: app.log,
+    });
   await events.ready();
   app.addHook('onClose', () => events.close());
   app.decorate(

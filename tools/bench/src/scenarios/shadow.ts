@@ -46,12 +46,16 @@ export const shadow: Scenario = {
     const { rounds, durationS } = options;
     const env = (extra: Record<string, string>) => sharedEnv(context.upstreamUrl, extra);
     const SHADOWING = { SHADOW_GROUPS: 'bots,conversations' };
+    // A second bridge with shadowing off is the noise floor: its p99 against the first's shows
+    // how far two identical bridges differ on this machine, which bounds what a ratio can show.
     const all = [
       { name: 'shadow off', env: {} },
       { name: 'shadow on', env: SHADOWING },
+      { name: 'shadow off, again', env: {} },
+      { name: 'shadow on, inline', env: { ...SHADOWING, SHADOW_THREAD: 'inline' } },
       { name: 'shadow on, 1 in 10', env: { ...SHADOWING, SHADOW_SAMPLE_RATE: '0.1' } },
     ];
-    // --smoke only checks that the scenario runs: two bridges start in half the time of three.
+    // --smoke only checks that the scenario runs: two bridges start in less time than five.
     const specs = options.mode === 'smoke' ? all.slice(0, 2) : all;
     const procs = await step(`  start the ${specs.length} bridges`, () =>
       Promise.all(
@@ -131,11 +135,18 @@ export const shadow: Scenario = {
         const onRuns = results.get(`${id}/${name}`) ?? [];
         return summarize(onRuns.map((x, i) => x[field] / offRuns[i]![field]));
       };
+      // In a --smoke run the last three bridges do not run: their ratios are n/a.
+      const ratioIf = ratioOf;
       const steady = ratioOf('steady', 'p99');
-      const steadySampled = ratioOf('steady', 'p99', 'shadow on, 1 in 10');
+      const steadyNoise = ratioIf('steady', 'p99', 'shadow off, again');
+      const steadyInline = ratioIf('steady', 'p99', 'shadow on, inline');
+      const steadySampled = ratioIf('steady', 'p99', 'shadow on, 1 in 10');
       const fullP99 = ratioOf('full', 'p99');
       const fullRps = ratioOf('full', 'rps');
-      const fullRpsSampled = ratioOf('full', 'rps', 'shadow on, 1 in 10');
+      const fullRpsNoise = ratioIf('full', 'rps', 'shadow off, again');
+      const fullRpsInline = ratioIf('full', 'rps', 'shadow on, inline');
+      const fullRpsSampled = ratioIf('full', 'rps', 'shadow on, 1 in 10');
+      const countsOf = (name: string) => counted[contenders.findIndex((c) => c.name === name)];
       const tables = loads.flatMap((load) => [
         `**${load.title}**`,
         '',
@@ -152,22 +163,19 @@ export const shadow: Scenario = {
         '',
       ]);
       tables.push(
-        `p99 ÷ the bridge with shadowing off, per round (median (min–max)), at the steady load: ${fmtSummary(steady)} with every read shadowed, ${fmtSummary(steadySampled)} with one in ten. At 100 connections: p99 ${fmtSummary(fullP99)}, throughput ${fmtSummary(fullRps)} with every read shadowed, throughput ${fmtSummary(fullRpsSampled)} with one in ten.`,
+        `p99 ÷ the bridge with shadowing off, per round (median (min–max)), at the steady load: ${fmtSummary(steady)} with every read shadowed in the worker, ${fmtSummary(steadyInline)} inline, ${fmtSummary(steadySampled)} with one in ten; the second bridge with shadowing off ${fmtSummary(steadyNoise)}. Throughput ÷ off at 100 connections: ${fmtSummary(fullRps)} with every read shadowed in the worker (p99 ${fmtSummary(fullP99)}), ${fmtSummary(fullRpsInline)} inline, ${fmtSummary(fullRpsSampled)} with one in ten; the second bridge with shadowing off ${fmtSummary(fullRpsNoise)}.`,
         '',
-        `The shadowing bridges' counters over the measured and warm-up runs: ${contenders
-          .slice(1)
-          .map(
-            (c, i) =>
-              `${c.name}: ${fmt(counted[i + 1]!.matches)} matches, ${fmt(counted[i + 1]!.mismatches)} mismatches, ${fmt(counted[i + 1]!.dropped)} dropped (SHADOW_MAX_PENDING = 16 in flight), ${fmt(counted[i + 1]!.errors)} shadow errors`,
-          )
-          .join(
-            '; ',
-          )}; the bridge with shadowing off compared ${fmt(counted[0]!.matches + counted[0]!.dropped)}.`,
+        `The bridges' counters over the measured and warm-up runs: ${contenders
+          .map((c, i) => {
+            const n = counted[i]!;
+            return `${c.name}: ${fmt(n.matches)} matches, ${fmt(n.mismatches)} mismatches, ${fmt(n.dropped)} dropped, ${fmt(n.errors)} shadow errors`;
+          })
+          .join('; ')} (SHADOW_MAX_PENDING = 16 in flight; past it a read is dropped and counted).`,
       );
       const section: Section = {
         id: 'shadow',
         title: shadow.title,
-        method: `Three bridge processes (\`tools/bench/src/shadow/bridge.mjs\`: apps/bridge-api with only health and docs moved, so that bots and conversations are Express's and can be shadowed), each from its build output (as the other apps are) on its own copy of one PGlite data dir, with the bench's shared settings; one has SHADOW_GROUPS=bots,conversations with the defaults (every read shadowed, 16 in flight, 2 s), a third the same with SHADOW_SAMPLE_RATE=0.1. Each answers GET /v1/bots for one signed-in user, with autocannon in its own process, the three taking turns round by round (each round starts with the next one). Two loads: a steady ${RATE} requests/s, well below what the bridge answers on a quiet machine, where the p99 shows what the shadow adds to a response's path; and scenario 3's light-route load, 100 connections as fast as the bridge answers, where each shadowed request's second run competes for the same CPU.`,
+        method: `Five bridge processes (\`tools/bench/src/shadow/bridge.mjs\`: apps/bridge-api with only health and docs moved, so that bots and conversations are Express's and can be shadowed), each from its build output (as the other apps are) on its own copy of one PGlite data dir, with the bench's shared settings: two with shadowing off (the second is the noise floor: how far two identical bridges differ here), one with SHADOW_GROUPS=bots,conversations and the defaults (every read shadowed, in the shadow worker at SHADOW_WORKER_NICE=19, 16 in flight, 2 s), one the same with SHADOW_THREAD=inline (the Fastify side on the bridge's own thread), one with SHADOW_SAMPLE_RATE=0.1 (in the worker). Each answers GET /v1/bots for one signed-in user, with autocannon in its own process, the bridges taking turns round by round (each round starts with the next one). Two loads: a steady ${RATE} requests/s, well below what the bridge answers on a quiet machine, where the p99 shows what the shadow adds to a response's path; and scenario 3's light-route load, 100 connections as fast as the bridge answers, where each shadowed request's second run competes for the same CPU.`,
         tables: tables.join('\n'),
         charts: [
           {
@@ -198,8 +206,8 @@ export const shadow: Scenario = {
           },
         ],
         reading: [
-          `At the steady load the p99 with shadowing on was ${fmt(steady.median)}× the p99 with it off (median of ${rounds} rounds, ${fmt(steady.min)}–${fmt(steady.max)}): the shadow starts after the response has been sent, so what it adds to a client's latency is the CPU it takes from the requests that arrive while it runs.`,
-          `At 100 connections the server is the limit, and a shadowed request costs a second run of the route through inject() (the session from the bridge's own cache, which the shadow side shares; before session 12 it had none, and each second run was a PGlite query on the app's thread: 0.288× off): throughput with every read shadowed was ${fmt(fullRps.median)}× off, with one in ten ${fmt(fullRpsSampled.median)}×. SHADOW_MAX_PENDING bounds the second runs in flight (past 16 they are dropped and counted); SHADOW_SAMPLE_RATE is the knob that lowers their cost.`,
+          `At the steady load the p99 with every read shadowed in the worker was ${fmt(steady.median)}× the p99 with shadowing off (median of ${rounds} rounds, ${fmt(steady.min)}–${fmt(steady.max)}), inline ${fmt(steadyInline.median)}×; two bridges with shadowing off differed by ${fmt(steadyNoise.median)}× (${fmt(steadyNoise.min)}–${fmt(steadyNoise.max)}), the resolution of this measurement on this machine. The shadow starts after the response has been sent; what it can still add to a client's latency is the CPU it takes while requests arrive, on the bridge's thread inline, on another thread (at the lowest priority) in the worker.`,
+          `At 100 connections the bridge's thread is the limit. Inline, every shadowed read is a second run of the route on that thread: ${fmt(fullRpsInline.median)}× the throughput of off, with ${fmt(countsOf('shadow on, inline')?.dropped ?? 0)} reads dropped. In the worker, at nice 19, the replays get the CPU the clients leave: ${fmt(fullRps.median)}× the throughput of off, and the shadow falls behind, so SHADOW_MAX_PENDING drops and counts what it cannot run (${fmt(countsOf('shadow on')?.dropped ?? 0)} dropped against ${fmt(countsOf('shadow on')?.matches ?? 0)} compared). One read in ten in the worker: ${fmt(fullRpsSampled.median)}×.`,
         ],
       };
       return section;

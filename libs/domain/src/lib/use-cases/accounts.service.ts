@@ -56,6 +56,7 @@ export class AccountsService {
   readonly #accounts: AccountsRepository;
   readonly #sessions: SessionsRepository;
   readonly #cache: SessionCache;
+  readonly #endedListeners = new Set<(event: SessionEvent) => void>();
   #dummyHash: Promise<string> | undefined;
 
   constructor(
@@ -67,6 +68,17 @@ export class AccountsService {
     this.#sessions = new SessionsRepository(db);
     this.#cache = new SessionCache(options.sessionCache);
     options.sessionEvents.onEvent((event) => this.#ended(event));
+  }
+
+  /**
+   * Tells `listener` of every session that ends from now on, here or in another process, right
+   * after this process's own cache has forgotten it: apps/bridge-api's shadow worker keeps a
+   * session cache of its own and hears of revocations this way, in order with its requests.
+   * Answers a function that stops the telling.
+   */
+  onEnded(listener: (event: SessionEvent) => void): () => void {
+    this.#endedListeners.add(listener);
+    return () => this.#endedListeners.delete(listener);
   }
 
   /** Sessions the cache holds now (tests and the bench read it). */
@@ -160,6 +172,7 @@ export class AccountsService {
   /** A session ended, here or in another process: forget it and close its sockets. */
   #ended(event: SessionEvent): void {
     this.#cache.apply(event);
+    for (const listener of this.#endedListeners) listener(event);
     if (event.kind === 'sessions') {
       for (const tokenHash of event.tokenHashes) this.options.sockets.closeSession(tokenHash);
     } else if (event.kind === 'account') {

@@ -273,6 +273,21 @@ export const ConfigSchema = Type.Object({
     maximum: 16 * 1024 * 1024,
     default: 1_048_576,
   }),
+  /**
+   * Where the Fastify side runs: `worker` (a worker thread of its own, so that its CPU and its
+   * garbage stay off the thread that answers clients) or `inline` (the bridge's own thread).
+   */
+  SHADOW_THREAD: Type.Union([Type.Literal('worker'), Type.Literal('inline')], {
+    default: 'worker',
+  }),
+  /**
+   * The shadow worker's CPU priority on Linux, as `nice` (0 the bridge's own, 19 the lowest):
+   * when the CPUs are busy, the thread that answers clients runs first, and the shadow falls
+   * behind until SHADOW_MAX_PENDING drops and counts what it cannot run.
+   */
+  SHADOW_WORKER_NICE: Type.Integer({ minimum: 0, maximum: 19, default: 19 }),
+  /** The shadow worker's heap limit (old generation), in MiB: past it the worker is restarted. */
+  SHADOW_WORKER_MAX_HEAP_MB: Type.Integer({ minimum: 64, maximum: 4_096, default: 256 }),
   /** How often the bridge logs its shadow counters ("shadow summary"), and once at shutdown. */
   SHADOW_SUMMARY_INTERVAL_MS: Type.Integer({
     minimum: 1_000,
