@@ -2,12 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WORKSPACE } from '@switchyard/testing';
 import { startComparePage, type AppControl, type ComparePage } from '../src/index.js';
-import {
-  K_MAX,
-  MAX_LIVE_CLIENTS,
-  MAX_SPANS,
-  OTLP_BODY_LIMIT_BYTES,
-} from '../src/server/limits.js';
+import { K_MAX, MAX_LIVE_CLIENTS, MAX_SPANS, OTLP_BODY_LIMIT_BYTES } from '../src/server/limits.js';
 import { SpanStore } from '../src/server/traces.js';
 
 /** A control with no apps: a scenario ends at once, unless a restart holds it (`hold`). */
@@ -74,7 +69,11 @@ function raw(
 describe('POST /api/scenarios/*', () => {
   it.each([
     ['k below 1', { k: 0, durationS: 2 }, /body\/k must be >= 1/],
-    ['k above the apps’ ENSEMBLE_SOURCES bound', { k: K_MAX + 1, durationS: 2 }, /body\/k must be <= 100/],
+    [
+      'k above the apps’ ENSEMBLE_SOURCES bound',
+      { k: K_MAX + 1, durationS: 2 },
+      /body\/k must be <= 100/,
+    ],
     ['a fractional k', { k: 1.5, durationS: 2 }, /body\/k must be integer/],
     ['k as a string', { k: '5', durationS: 2 }, /body\/k must be integer/],
     ['no k', { durationS: 2 }, /must have required property 'k'/],
@@ -138,9 +137,13 @@ describe('who may call the page', () => {
   });
 
   it('refuses a POST from another origin with 403', async () => {
-    const res = await post('/api/scenarios/fanout', { k: 5, durationS: 1 }, {
-      origin: 'http://attacker.example',
-    });
+    const res = await post(
+      '/api/scenarios/fanout',
+      { k: 5, durationS: 1 },
+      {
+        origin: 'http://attacker.example',
+      },
+    );
     expect(res.status).toBe(403);
   });
 
@@ -175,10 +178,14 @@ describe('POST /v1/traces (the OTLP receiver)', () => {
 
   it('takes a body up to 4 MiB and refuses a larger one with 413', async () => {
     const base = JSON.stringify(exportOf([span(1, { pad: '' })]));
-    const fits = JSON.stringify(exportOf([span(1, { pad: 'x'.repeat(OTLP_BODY_LIMIT_BYTES - base.length) })]));
+    const fits = JSON.stringify(
+      exportOf([span(1, { pad: 'x'.repeat(OTLP_BODY_LIMIT_BYTES - base.length) })]),
+    );
     expect(Buffer.byteLength(fits)).toBe(OTLP_BODY_LIMIT_BYTES);
     expect((await post('/v1/traces', fits)).status).toBe(200);
-    const over = JSON.stringify(exportOf([span(1, { pad: 'x'.repeat(OTLP_BODY_LIMIT_BYTES - base.length + 1) })]));
+    const over = JSON.stringify(
+      exportOf([span(1, { pad: 'x'.repeat(OTLP_BODY_LIMIT_BYTES - base.length + 1) })]),
+    );
     expect((await post('/v1/traces', over)).status).toBe(413);
   });
 

@@ -73,8 +73,7 @@ async function main(): Promise<number> {
   const specs = await Promise.all(
     (['express-api', 'fastify-api'] as const).map(async (name) => ({
       name,
-      port:
-        name === 'express-api' ? port('EXPRESS_PORT', 3001) : port('FASTIFY_PORT', 3002),
+      port: name === 'express-api' ? port('EXPRESS_PORT', 3001) : port('FASTIFY_PORT', 3002),
       metricsPort: await freePort(),
     })),
   );
@@ -159,7 +158,9 @@ async function main(): Promise<number> {
       await Promise.all(apps.map((a) => waitReady(a.url, { process: a })));
       console.log(`  restarted both apps with ENSEMBLE_SOURCES=${k} (from the page)`);
     } catch (error) {
-      console.error(`  restarting the apps failed: ${error instanceof Error ? error.message : error}`);
+      console.error(
+        `  restarting the apps failed: ${error instanceof Error ? error.message : error}`,
+      );
       exitedOnItsOwn();
       throw error;
     } finally {

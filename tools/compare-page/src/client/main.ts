@@ -76,7 +76,8 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v.toFixed(1)} ms`);
+const ms = (v: number | null | undefined) =>
+  v === null || v === undefined ? '—' : `${v.toFixed(1)} ms`;
 
 async function getJson<T>(path: string): Promise<T> {
   const res = await fetch(path);
@@ -103,7 +104,8 @@ function renderParity(rows: ParityRow[] | null): void {
     ),
   );
   const same = rows.filter((r) => r.same).length;
-  $('#parity-summary').textContent = `${same}/${rows.length} steps gave the same status and body in both apps.`;
+  $('#parity-summary').textContent =
+    `${same}/${rows.length} steps gave the same status and body in both apps.`;
 }
 
 // --- Scenarios --------------------------------------------------------------------------------
@@ -124,13 +126,19 @@ function renderResult(card: Element, result: ScenarioResult): void {
     ),
   );
   const errors = result.apps.flatMap((a) =>
-    a.groups.filter((g) => g.firstError).map((g) => el('p', { class: 'error' }, `${a.name}, ${g.label}: ${g.firstError}`)),
+    a.groups
+      .filter((g) => g.firstError)
+      .map((g) => el('p', { class: 'error' }, `${a.name}, ${g.label}: ${g.firstError}`)),
   );
   const params = Object.entries(result.params)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
   $('.result', card).replaceChildren(
-    el('p', { class: 'note' }, `${params}; ${result.seconds} s.${result.note ? ` ${result.note}` : ''}`),
+    el(
+      'p',
+      { class: 'note' },
+      `${params}; ${result.seconds} s.${result.note ? ` ${result.note}` : ''}`,
+    ),
     el(
       'div',
       { class: 'table-wrap' },
@@ -140,7 +148,13 @@ function renderResult(card: Element, result: ScenarioResult): void {
         el(
           'thead',
           {},
-          el('tr', {}, ...['app', 'what', 'requests', 'p50', 'p99', 'errors'].map((h, i) => el('th', i >= 2 ? { class: 'num' } : {}, h))),
+          el(
+            'tr',
+            {},
+            ...['app', 'what', 'requests', 'p50', 'p99', 'errors'].map((h, i) =>
+              el('th', i >= 2 ? { class: 'num' } : {}, h),
+            ),
+          ),
         ),
         el('tbody', {}, ...rows),
       ),
@@ -217,12 +231,19 @@ function makeChart(target: HTMLElement, unit: string): uPlot {
     series: [
       {},
       // Points too: a second with requests between two without is a point, not a line.
-      ...APPS.map((a) => ({ label: a, stroke: COLORS[a]!, width: 2, points: { show: true, size: 4 } })),
+      ...APPS.map((a) => ({
+        label: a,
+        stroke: COLORS[a]!,
+        width: 2,
+        points: { show: true, size: 4 },
+      })),
     ],
     legend: { live: true },
   };
   const chart = new uPlot(opts, [[], [], []], target);
-  new ResizeObserver(() => chart.setSize({ width: Math.max(200, target.clientWidth), height: 220 })).observe(target);
+  new ResizeObserver(() =>
+    chart.setSize({ width: Math.max(200, target.clientWidth), height: 220 }),
+  ).observe(target);
   return chart;
 }
 
@@ -266,7 +287,10 @@ function renderWaterfall(app: string, w: Waterfall | null): void {
     const bar = el('div', { class: 'span-bar' });
     bar.style.left = `${left}%`;
     bar.style.width = `${width}%`;
-    const label = el('div', { class: 'span-label', title: `${r.name} ${r.detail ?? ''} ${((r.endNs - r.startNs) / 1e6).toFixed(1)} ms` });
+    const label = el('div', {
+      class: 'span-label',
+      title: `${r.name} ${r.detail ?? ''} ${((r.endNs - r.startNs) / 1e6).toFixed(1)} ms`,
+    });
     label.style.paddingLeft = `${Math.min(r.depth, 8) * 0.5}rem`;
     label.textContent = r.upstream ? `${r.name} ${r.detail ?? ''}` : r.name;
     return el(
@@ -339,7 +363,10 @@ if (!state.parity) {
 
 const live = new EventSource('/api/live');
 live.addEventListener('history', (e) => {
-  const { data, traces } = JSON.parse((e as MessageEvent<string>).data) as { data: LivePoint[]; traces: number };
+  const { data, traces } = JSON.parse((e as MessageEvent<string>).data) as {
+    data: LivePoint[];
+    traces: number;
+  };
   for (const p of data) addPoint(p);
   redraw();
   void refreshTraces(traces);

@@ -7,8 +7,7 @@ import path from 'node:path';
 
 export const DOCS = ['migration-guide.md', 'case-study.md'] as const;
 
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function inline(text: string): string {
   return escape(text)
@@ -50,7 +49,8 @@ export function renderMarkdown(markdown: string, title: string): string {
     const anchor = /^<a id="([a-z0-9-]+)"><\/a>$/.exec(line);
     const heading = /^(#{1,4}) (.*)$/.exec(line);
     if (anchor) out.push(`<a id="${anchor[1]}"></a>`);
-    else if (heading) out.push(`<h${heading[1]!.length}>${inline(heading[2]!)}</h${heading[1]!.length}>`);
+    else if (heading)
+      out.push(`<h${heading[1]!.length}>${inline(heading[2]!)}</h${heading[1]!.length}>`);
     else if (/^\s*[-*] /.test(line)) out.push(`<li>${inline(line.replace(/^\s*[-*] /, ''))}</li>`);
     else if (line.trim()) out.push(`<p>${inline(line)}</p>`);
   }

@@ -65,7 +65,9 @@ export class LiveMetrics {
     this.#timer = setInterval(() => {
       if (this.#busy) return;
       this.#busy = true;
-      this.tick().finally(() => (this.#busy = false));
+      // A scrape that fails is an empty point (#scrape): nothing here is left to reject.
+      const done = () => (this.#busy = false);
+      this.tick().then(done, done);
     }, intervalMs);
     this.#timer.unref();
   }

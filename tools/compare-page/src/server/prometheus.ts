@@ -73,7 +73,8 @@ export function histogramOf(samples: readonly Sample[], family: string): Histogr
 export function histogramDelta(after: Histogram, before: Histogram | undefined): Histogram {
   if (!before) return after;
   const buckets = new Map<number, number>();
-  for (const [le, n] of after.buckets) buckets.set(le, Math.max(0, n - (before.buckets.get(le) ?? 0)));
+  for (const [le, n] of after.buckets)
+    buckets.set(le, Math.max(0, n - (before.buckets.get(le) ?? 0)));
   return {
     buckets,
     sum: Math.max(0, after.sum - before.sum),

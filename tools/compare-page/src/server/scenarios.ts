@@ -232,9 +232,7 @@ const slowProxy =
   (delayMs: number): PerApp =>
   async ({ url }, until) => {
     const user = await account(url);
-    const tally = new Tally(
-      `GET /v1/proxy/httpbin/delay/${delayMs}, ${PROXY_CLIENTS} at once`,
-    );
+    const tally = new Tally(`GET /v1/proxy/httpbin/delay/${delayMs}, ${PROXY_CLIENTS} at once`);
     await loops(PROXY_CLIENTS, until, tally, () =>
       expectStatus(call(url, 'GET', `/v1/proxy/httpbin/delay/${delayMs}`, user.token), 200),
     );

@@ -111,7 +111,10 @@ export async function startComparePage(options: ComparePageOptions): Promise<Com
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     return reply
       .code(status)
-      .send({ code: error.code ?? 'COMPARE_ERROR', message: status === 500 ? 'internal error' : error.message });
+      .send({
+        code: error.code ?? 'COMPARE_ERROR',
+        message: status === 500 ? 'internal error' : error.message,
+      });
   });
 
   await app.register(fastifyStatic, { root: DIST, index: 'index.html', wildcard: false });
@@ -182,9 +185,14 @@ export async function startComparePage(options: ComparePageOptions): Promise<Com
 
   await app.listen({ port: options.port, host });
   const { port } = app.server.address() as AddressInfo;
-  allowedHosts = new Set([...LOOPBACK, host].map((h) => `${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}:${port}`));
+  allowedHosts = new Set(
+    [...LOOPBACK, host].map(
+      (h) => `${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}:${port}`,
+    ),
+  );
   live.start(options.scrapeIntervalMs ?? 1000);
-  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const shown =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shown}:${port}`,
     spans,

@@ -134,7 +134,8 @@ export class SpanStore {
       service: service.slice(0, 64),
       traceId,
       spanId,
-      parentSpanId: typeof parentSpanId === 'string' && HEX.test(parentSpanId) ? parentSpanId : undefined,
+      parentSpanId:
+        typeof parentSpanId === 'string' && HEX.test(parentSpanId) ? parentSpanId : undefined,
       name: typeof name === 'string' ? name.slice(0, 120) : '(unnamed)',
       kind: typeof kind === 'number' ? kind : 0,
       start,
