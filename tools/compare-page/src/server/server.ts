@@ -109,12 +109,10 @@ export async function startComparePage(options: ComparePageOptions): Promise<Com
       return reply.code(400).send({ code: 'COMPARE_BAD_REQUEST', message: error.message });
     }
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
-    return reply
-      .code(status)
-      .send({
-        code: error.code ?? 'COMPARE_ERROR',
-        message: status === 500 ? 'internal error' : error.message,
-      });
+    return reply.code(status).send({
+      code: error.code ?? 'COMPARE_ERROR',
+      message: status === 500 ? 'internal error' : error.message,
+    });
   });
 
   await app.register(fastifyStatic, { root: DIST, index: 'index.html', wildcard: false });
