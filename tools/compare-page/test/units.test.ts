@@ -5,6 +5,7 @@ import {
   parsePrometheus,
   quantile,
 } from '../src/server/prometheus.js';
+import { MAX_WATERFALL_ROWS } from '../src/server/limits.js';
 import { percentile } from '../src/server/scenarios.js';
 import { SpanStore } from '../src/server/traces.js';
 
@@ -106,5 +107,36 @@ describe('the last ensemble trace', () => {
       ['span c', 2, 500, 600, true],
     ]);
     expect(store.lastEnsemble('other')).toBeUndefined();
+  });
+});
+
+describe('a waterfall', () => {
+  it(`shows at most ${MAX_WATERFALL_ROWS} rows and counts the rest`, () => {
+    const store = new SpanStore();
+    const span = (i: number) => ({
+      traceId: 'd'.repeat(32),
+      spanId: (i + 1).toString(16).padStart(16, '0'),
+      ...(i ? { parentSpanId: '1'.padStart(16, '0') } : {}),
+      name: `span ${i}`,
+      kind: i ? 3 : 2,
+      startTimeUnixNano: String(1000 + i),
+      endTimeUnixNano: String(100_000),
+      attributes: i
+        ? []
+        : [{ key: 'url.path', value: { stringValue: '/v1/bots/ensemble/messages' } }],
+    });
+    store.ingest({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'app' } }] },
+          scopeSpans: [
+            { spans: Array.from({ length: MAX_WATERFALL_ROWS + 10 }, (_, i) => span(i)) },
+          ],
+        },
+      ],
+    });
+    const w = store.lastEnsemble('app')!;
+    expect(w.rows).toHaveLength(MAX_WATERFALL_ROWS);
+    expect(w.hidden).toBe(10);
   });
 });
