@@ -242,3 +242,49 @@ describe('GET /api/live (server-sent events)', () => {
     expect((await fetch(`${page.url}/api/live`, { signal: controller.signal })).status).toBe(200);
   });
 });
+
+describe('closing the page', () => {
+  it('ends a running scenario’s loops at once, and refuses new ones with 503', async () => {
+    // A stand-in for one app: sign-up, log-in and ensemble messages, each answered at once.
+    const { createServer } = await import('node:http');
+    let messages = 0;
+    const fake = createServer((req, res) => {
+      if (req.url?.includes('/messages')) messages += 1;
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(201, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ token: 't' }));
+      });
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    const { port } = fake.address() as { port: number };
+    const own = await startComparePage({
+      port: 0,
+      control: {
+        apps: () => [{ name: 'fake', url: `http://127.0.0.1:${port}` }],
+        ensembleSources: () => 5,
+        restartWithEnsembleSources: async () => undefined,
+      },
+      metrics: () => [],
+      workspace: WORKSPACE,
+      scrapeIntervalMs: 60_000,
+    });
+    try {
+      const running = own.runner.run('fanout', { k: 5, durationS: 30 });
+      await expect.poll(() => messages).toBeGreaterThan(2);
+      own.runner.stop();
+      const result = await running;
+      expect(result.seconds).toBeLessThan(30);
+      expect(result.apps[0]!.groups[0]!.count).toBeGreaterThan(0);
+      const refused = await fetch(`${own.url}/api/scenarios/fanout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ k: 5, durationS: 1 }),
+      });
+      expect(refused.status).toBe(503);
+    } finally {
+      await own.close();
+      fake.close();
+    }
+  });
+});

@@ -139,6 +139,8 @@ async function main(): Promise<number> {
   watch(apps);
   const shutdown = async (): Promise<number> => {
     stopping = true;
+    // A scenario running from the page stops sending first.
+    page.runner.stop();
     const exits = await Promise.all(apps.map((a) => a.stop({ graceMs: 12_000 })));
     // After the apps: their last spans are flushed to the page as they stop.
     await page.close();

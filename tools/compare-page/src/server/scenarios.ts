@@ -156,16 +156,21 @@ async function account(base: string): Promise<Account> {
   return { username, password, token: (login.body as { token: string }).token };
 }
 
-/** `clients` loops of `task` until `until`; each call timed into the tally. */
+/** Open until the scenario's seconds are up, or the page's server stops. */
+interface Deadline {
+  open(): boolean;
+}
+
+/** `clients` loops of `task` while `until` is open; each call timed into the tally. */
 async function loops(
   clients: number,
-  until: number,
+  until: Deadline,
   tally: Tally,
   task: () => Promise<void>,
 ): Promise<void> {
   await Promise.all(
     Array.from({ length: clients }, async () => {
-      while (performance.now() < until) {
+      while (until.open()) {
         const began = performance.now();
         try {
           await task();
@@ -188,7 +193,7 @@ const expectStatus = async (
   if (!ok.includes(status)) throw new Error(describe(status, body));
 };
 
-type PerApp = (app: ScenarioApp, until: number) => Promise<Group[]>;
+type PerApp = (app: ScenarioApp, until: Deadline) => Promise<Group[]>;
 
 const fanout =
   (): PerApp =>
@@ -337,7 +342,14 @@ export class ScenarioRunner {
   #last: ScenarioResult | undefined;
   readonly #results = new Map<ScenarioName, ScenarioResult>();
 
+  readonly #stopped = new AbortController();
+
   constructor(readonly control: AppControl) {}
+
+  /** Ends the running scenario's loops now (the page's server is closing). */
+  stop(): void {
+    this.#stopped.abort();
+  }
 
   get running(): ScenarioName | undefined {
     return this.#running;
@@ -352,6 +364,9 @@ export class ScenarioRunner {
   }
 
   async run(name: ScenarioName, params: Record<string, number>): Promise<ScenarioResult> {
+    if (this.#stopped.signal.aborted) {
+      throw new ScenarioError(503, 'COMPARE_STOPPING', 'npm start is stopping');
+    }
     if (this.#running) {
       throw new ScenarioError(
         409,
@@ -396,7 +411,10 @@ export class ScenarioRunner {
     }
     const startedAt = new Date().toISOString();
     const began = performance.now();
-    const until = began + params['durationS']! * 1000;
+    const end = began + params['durationS']! * 1000;
+    const until: Deadline = {
+      open: () => performance.now() < end && !this.#stopped.signal.aborted,
+    };
     const apps = await Promise.all(
       this.control.apps().map(async (app) => ({
         name: app.name,

@@ -200,6 +200,7 @@ export async function startComparePage(options: ComparePageOptions): Promise<Com
       parity = rows;
     },
     async close() {
+      runner.stop();
       live.close();
       await app.close();
     },
