@@ -35,6 +35,7 @@ describe('npm start, Ctrl-C to its process group', () => {
           EXPRESS_PORT: String(await freePort()),
           FASTIFY_PORT: String(await freePort()),
           UPSTREAM_PORT: String(await freePort()),
+          COMPARE_PORT: String(await freePort()),
           DATABASE_URL: '',
           LOG_LEVEL: 'warn',
         },

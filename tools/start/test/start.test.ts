@@ -34,6 +34,7 @@ describe('npm start', () => {
       FASTIFY_PORT: String(await freePort()),
       UPSTREAM_PORT: String(await freePort()),
       PROXIED_PORT: String(await freePort()),
+      COMPARE_PORT: String(await freePort()),
       DATABASE_URL: '',
     });
     expect(output).toContain('express-api');
