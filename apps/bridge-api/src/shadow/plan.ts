@@ -19,10 +19,10 @@ export interface ShadowPlan {
 /**
  * The groups whose reads the bridge may run twice, and why each other group may not. A GET of
  * these three writes nothing: the bot list is the in-memory registry, the conversation reads
- * and the session lookup behind every `auth: true` route are SELECTs (the shadow's own session
- * cache is off, so that a log-out through Express is seen at once), and none of their routes is
- * rate-limited. test/shadow.test.ts checks that the shadow side sends the database nothing but
- * SELECTs for them.
+ * and the session lookup behind every `auth: true` route are SELECTs (the shadow worker's
+ * session cache hears of every log-out through the bridge before its next job), and none of
+ * their routes is rate-limited. test/shadow.test.ts checks that the shadow side sends the
+ * database nothing but SELECTs for them.
  */
 const SHADOWABLE: ReadonlySet<RouteGroup> = new Set(['health', 'bots', 'conversations']);
 const NOT_SHADOWABLE: Readonly<Record<string, string>> = {
