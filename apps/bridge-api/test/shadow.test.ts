@@ -600,6 +600,7 @@ describe('the shadow worker', () => {
         { shadow: { buildModule: WORKER_DOUBLE } },
       );
       try {
+        await bridge.server.app.shadow!.ready();
         expect(threadNiceValues().filter((nice) => nice === 7)).toHaveLength(before + 1);
         expect(linesOf(bridge, 'shadow worker runs at the bridge priority')).toEqual([]);
       } finally {
@@ -629,6 +630,19 @@ describe('the shadow worker', () => {
         errors: 1,
         mismatches: 1,
       });
+    } finally {
+      await bridge.close();
+    }
+  });
+
+  it('fails to start: the bridge serves all the same, and its reads count as shadow errors', async () => {
+    const missing = new URL('./fixtures/no-such-side.ts', import.meta.url).href;
+    const bridge = await startBridge({}, { shadow: { buildModule: missing } });
+    try {
+      await request(bridge.server.url).get('/v1/bots').set(bridge.auth).expect(200);
+      await bridge.server.app.shadow!.ready();
+      expect((await bridge.counts())['GET /v1/bots']).toEqual({ ...ZERO, errors: 1 });
+      expect(linesOf(bridge, 'shadow worker did not start')).toHaveLength(1);
     } finally {
       await bridge.close();
     }

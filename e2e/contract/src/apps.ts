@@ -65,6 +65,9 @@ export function bridgeNothingMoved(): ShadowedBridge {
     async start({ config, db }) {
       const shadowing: typeof config = { ...config, SHADOW_GROUPS: ['bots', 'conversations'] };
       const started = await startBridge({ config: shadowing, db, moved: [] });
+      // The bridge serves before its shadow worker is up; the contract's reads should all be
+      // compared, so its cases start once it is.
+      await started.app.shadow?.ready();
       return {
         url: started.url,
         async close() {

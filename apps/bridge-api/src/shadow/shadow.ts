@@ -28,6 +28,12 @@ declare module 'fastify' {
 
 export interface Shadow {
   readonly counters: ShadowCounters;
+  /**
+   * Resolves once the Fastify side has started (in the worker, up or failed: a failure is
+   * logged and its reads count as shadow errors). The bridge serves before that; a read that
+   * comes sooner waits for it, within SHADOW_MAX_PENDING.
+   */
+  ready(): Promise<void>;
   /** Resolves once every shadow request started so far has been compared (or given up). */
   settled(): Promise<void>;
 }
@@ -94,9 +100,10 @@ export function shadowPlugin(plan: ShadowPlan, db: Database, options: ShadowOpti
       // bridge before any later job. Inline, it runs the bridge's own services (one session
       // cache) on the bridge's thread.
       let side: ShadowSide;
+      let sideReady = Promise.resolve();
       let stopRelay = () => undefined as unknown;
       if (config.SHADOW_THREAD === 'worker' && !options.build) {
-        const worker = await startWorkerSide({
+        const worker = startWorkerSide({
           config,
           groups: plan.groups,
           db,
@@ -107,6 +114,7 @@ export function shadowPlugin(plan: ShadowPlan, db: Database, options: ShadowOpti
         });
         stopRelay = app.services.accounts.onEnded((event) => worker.sessionEnded(event));
         side = worker;
+        sideReady = worker.ready;
       } else {
         const shadowApp = (options.build ?? buildApp)({
           config: { ...config, REDIS_URL: undefined },
@@ -272,7 +280,7 @@ export function shadowPlugin(plan: ShadowPlan, db: Database, options: ShadowOpti
         await new Promise((resolve) => setImmediate(resolve));
         while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       }
-      app.decorate('shadow', { counters, settled });
+      app.decorate('shadow', { counters, settled, ready: () => sideReady });
 
       app.addHook('preClose', (done) => {
         closing = true;

@@ -92,9 +92,15 @@ const levelNames: Readonly<Record<number, string>> = {
   60: 'fatal',
 };
 
-export async function startWorkerSide(
+/**
+ * Starts the worker and answers its side at once: the bridge does not wait for it (loading
+ * fastify-api in a new thread takes a second from the build and far longer from the sources
+ * under load, past Fastify's plugin timeout). A job that comes before the worker is up waits
+ * for it, within SHADOW_MAX_PENDING; `ready` resolves once the first start is over, up or not.
+ */
+export function startWorkerSide(
   options: WorkerSideOptions,
-): Promise<ShadowSide & { sessionEnded(event: SessionEvent): void }> {
+): ShadowSide & { sessionEnded(event: SessionEvent): void; readonly ready: Promise<void> } {
   const { db, log } = options;
   const input: WorkerInput = {
     config: options.config,
@@ -109,7 +115,7 @@ export async function startWorkerSide(
   const waiting = new Map<number, { resolve(o: JobOutcome): void; timer: NodeJS.Timeout }>();
   let nextJob = 0;
   let worker: Worker | undefined;
-  let starting: Promise<Worker> | undefined;
+  let starting: Promise<Worker | undefined> | undefined;
   let startedAt = 0;
   let closed = false;
 
@@ -222,34 +228,37 @@ export async function startWorkerSide(
     });
   }
 
-  worker = await start();
-
-  async function current(): Promise<Worker | undefined> {
-    if (worker) return worker;
-    if (closed || Date.now() - startedAt < RESTART_AFTER_MS) return undefined;
-    starting ??= start().then(
+  /** A start under way: its worker, or undefined when it failed (logged). */
+  function launch(what: 'start' | 'restart'): Promise<Worker | undefined> {
+    const launched = start().then(
       (w) => {
         worker = w;
         return w;
       },
       (error: unknown) => {
-        log.error({ err: error }, 'shadow worker did not restart');
-        throw error;
+        log.error({ err: error }, `shadow worker did not ${what}`);
+        return undefined;
       },
     );
-    try {
-      return await starting;
-    } catch {
-      return undefined;
-    } finally {
-      starting = undefined;
-    }
+    starting = launched;
+    void launched.finally(() => {
+      if (starting === launched) starting = undefined;
+    });
+    return launched;
+  }
+  const ready = launch('start').then(() => undefined);
+
+  async function current(): Promise<Worker | undefined> {
+    if (worker) return worker;
+    if (starting) return starting;
+    if (closed || Date.now() - startedAt < RESTART_AFTER_MS) return undefined;
+    return launch('restart');
   }
 
   return {
     async run(job) {
       const w = await current();
-      if (!w) return { kind: 'error', reason: 'the shadow worker is restarting' };
+      if (!w) return { kind: 'error', reason: 'the shadow worker is not running' };
       const id = nextJob++;
       return new Promise<JobOutcome>((resolve) => {
         const timer = setTimeout(() => {
@@ -260,12 +269,13 @@ export async function startWorkerSide(
         w.postMessage({ type: 'job', id, job, live: options.live() } satisfies ToWorker);
       });
     },
+    ready,
     sessionEnded(event) {
       worker?.postMessage({ type: 'ended', event } satisfies ToWorker);
     },
     async close() {
       closed = true;
-      const w = worker ?? (await starting?.catch(() => undefined));
+      const w = worker ?? (await starting);
       failAll('the bridge is shutting down');
       if (!w) return;
       const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
