@@ -591,24 +591,30 @@ describe('the shadow worker', () => {
     }
   });
 
-  it.runIf(process.platform === 'linux')(
-    'runs at SHADOW_WORKER_NICE: one thread of this process more at that priority',
-    async () => {
-      const before = threadNiceValues().filter((nice) => nice === 7).length;
-      const bridge = await startBridge(
-        { SHADOW_WORKER_NICE: '7' },
-        { shadow: { buildModule: WORKER_DOUBLE } },
-      );
-      try {
-        await bridge.server.app.shadow!.ready();
-        expect(threadNiceValues().filter((nice) => nice === 7)).toHaveLength(before + 1);
-        expect(linesOf(bridge, 'shadow worker runs at the bridge priority')).toEqual([]);
-      } finally {
-        await bridge.close();
+  // Runs everywhere: on Linux the thread's nice value is read from /proc; elsewhere the worker
+  // cannot lower it, and the test sees the bridge say so instead.
+  it('runs at SHADOW_WORKER_NICE, or says why it cannot', async () => {
+    const linux = process.platform === 'linux';
+    const niced = () => (linux ? threadNiceValues().filter((nice) => nice === 7).length : 0);
+    const before = niced();
+    const bridge = await startBridge(
+      { SHADOW_WORKER_NICE: '7' },
+      { shadow: { buildModule: WORKER_DOUBLE } },
+    );
+    try {
+      await bridge.server.app.shadow!.ready();
+      const refused = linesOf(bridge, 'shadow worker runs at the bridge priority');
+      if (linux) {
+        expect(niced()).toBe(before + 1);
+        expect(refused).toEqual([]);
+      } else {
+        expect(refused).toHaveLength(1);
       }
-      expect(threadNiceValues().filter((nice) => nice === 7)).toHaveLength(before);
-    },
-  );
+    } finally {
+      await bridge.close();
+    }
+    expect(niced()).toBe(before);
+  });
 
   it('stops: the client keeps its answer, the request counts as an error, a new worker takes over', async () => {
     const bridge = await startBridge({}, { shadow: { buildModule: WORKER_DOUBLE } });
